@@ -1,0 +1,112 @@
+package matching
+
+import "github.com/shopspring/decimal"
+
+// Currency is an ISO 4217 code with the number of decimals of its minor unit.
+// Amounts are always int64 counts of the minor unit (cents, fils, yen), so the
+// exponent is what turns 1234 into "12.34" (USD), "1234" (JPY) or "1.234" (KWD).
+type Currency struct {
+	Code     string `json:"code"`
+	Exponent int    `json:"exponent"`
+}
+
+// currencyExponents lists the active ISO 4217 currencies. Most use two
+// decimals; the exceptions are why the table exists at all: guessing "2"
+// would bill a yen invoice a hundred times over.
+var currencyExponents = func() map[[3]byte]int8 {
+	m := make(map[[3]byte]int8, 180)
+	add := func(exp int8, codes ...string) {
+		for _, c := range codes {
+			m[[3]byte{c[0], c[1], c[2]}] = exp
+		}
+	}
+	add(0, "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF",
+		"UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF")
+	add(3, "BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND")
+	add(4, "CLF", "UYW")
+	add(2, "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN",
+		"BAM", "BBD", "BDT", "BGN", "BMD", "BND", "BOB", "BRL", "BSD", "BTN",
+		"BWP", "BYN", "BZD", "CAD", "CDF", "CHF", "CNY", "COP", "CRC", "CUP",
+		"CVE", "CZK", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR", "FJD",
+		"FKP", "GBP", "GEL", "GHS", "GIP", "GMD", "GTQ", "GYD", "HKD", "HNL",
+		"HTG", "HUF", "IDR", "ILS", "INR", "IRR", "JMD", "KES", "KGS", "KHR",
+		"KPW", "KYD", "KZT", "LAK", "LBP", "LKR", "LRD", "LSL", "MAD", "MDL",
+		"MGA", "MKD", "MMK", "MNT", "MOP", "MRU", "MUR", "MVR", "MWK", "MXN",
+		"MYR", "MZN", "NAD", "NGN", "NIO", "NOK", "NPR", "NZD", "PAB", "PEN",
+		"PGK", "PHP", "PKR", "PLN", "QAR", "RON", "RSD", "RUB", "SAR", "SBD",
+		"SCR", "SDG", "SEK", "SGD", "SHP", "SLE", "SOS", "SRD", "SSP", "STN",
+		"SVC", "SYP", "SZL", "THB", "TJS", "TMT", "TOP", "TRY", "TTD", "TWD",
+		"TZS", "UAH", "USD", "UYU", "UZS", "VES", "WST", "XCD", "YER", "ZAR",
+		"ZMW", "ZWG")
+	return m
+}()
+
+// currencyKey upper-cases a three-letter code into a map key without
+// allocating, so the matcher can look currencies up on its hot path.
+func currencyKey(code string) ([3]byte, bool) {
+	if len(code) != 3 {
+		return [3]byte{}, false
+	}
+	var k [3]byte
+	for i := 0; i < 3; i++ {
+		c := code[i]
+		if c >= 'a' && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		if c < 'A' || c > 'Z' {
+			return [3]byte{}, false
+		}
+		k[i] = c
+	}
+	return k, true
+}
+
+// LookupCurrency returns the currency for an ISO 4217 code (case-insensitive)
+// and false when the code is not an active ISO currency.
+func LookupCurrency(code string) (Currency, bool) {
+	k, ok := currencyKey(code)
+	if !ok {
+		return Currency{}, false
+	}
+	exp, ok := currencyExponents[k]
+	if !ok {
+		return Currency{}, false
+	}
+	return Currency{Code: string(k[:]), Exponent: int(exp)}, true
+}
+
+// CurrencyExponent returns the number of minor-unit decimals of code.
+func CurrencyExponent(code string) (int, bool) {
+	k, ok := currencyKey(code)
+	if !ok {
+		return 0, false
+	}
+	exp, ok := currencyExponents[k]
+	return int(exp), ok
+}
+
+// sameCurrency compares codes case-insensitively without allocating.
+func sameCurrency(a, b string) bool {
+	ka, okA := currencyKey(a)
+	kb, okB := currencyKey(b)
+	return okA && okB && ka == kb
+}
+
+// Format renders minor units as a plain decimal string ("12.34", "1234", "1.234").
+func (c Currency) Format(minor int64) string { return FormatScaled(minor, c.Exponent) }
+
+// Parse reads an exact decimal string into minor units; more decimals than
+// the currency has (other than trailing zeros) is an error, never a rounding.
+func (c Currency) Parse(s string) (int64, error) { return ParseScaled(s, c.Exponent) }
+
+// Money is an amount in minor units together with its currency.
+type Money struct {
+	Minor    int64    `json:"minor"`
+	Currency Currency `json:"currency"`
+}
+
+// String renders "12.34 USD".
+func (m Money) String() string { return m.Currency.Format(m.Minor) + " " + m.Currency.Code }
+
+// Decimal converts to shopspring/decimal for arithmetic at the edges.
+func (m Money) Decimal() decimal.Decimal { return ToDecimal(m.Minor, m.Currency.Exponent) }
