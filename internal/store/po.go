@@ -258,14 +258,14 @@ type POFilter struct {
 
 // poSortColumns allow-lists sort keys: gorm does not escape Order.
 var poSortColumns = map[string]string{
-	"":             "id DESC",
-	"newest":       "id DESC",
-	"oldest":       "id ASC",
-	"number":       "number ASC",
-	"total":        "total_minor DESC, id DESC",
-	"ack_due":      "ack_due_at ASC, id ASC",
-	"expected":     "expected_at ASC, id ASC",
-	"status":       "status ASC, id DESC",
+	"":         "id DESC",
+	"newest":   "id DESC",
+	"oldest":   "id ASC",
+	"number":   "number ASC",
+	"total":    "total_minor DESC, id DESC",
+	"ack_due":  "ack_due_at ASC, id ASC",
+	"expected": "expected_at ASC, id ASC",
+	"status":   "status ASC, id DESC",
 }
 
 // POSortKeys lists the accepted sort keys.

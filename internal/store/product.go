@@ -10,7 +10,7 @@ import (
 
 // Product is a stock-keeping unit the brand sells.
 type Product struct {
-	ID        int64 `gorm:"primaryKey"`
+	ID        int64  `gorm:"primaryKey"`
 	SKU       string `gorm:"column:sku"`
 	Name      string
 	GTIN      string `gorm:"column:gtin"`
