@@ -10,14 +10,15 @@ type Currency struct {
 	Exponent int    `json:"exponent"`
 }
 
-// currencyExponents lists the active ISO 4217 currencies. Most use two
+// currencies lists the active ISO 4217 currencies. Most use two
 // decimals; the exceptions are why the table exists at all: guessing "2"
 // would bill a yen invoice a hundred times over.
-var currencyExponents = func() map[[3]byte]int8 {
-	m := make(map[[3]byte]int8, 180)
-	add := func(exp int8, codes ...string) {
+// The values carry their Code string so lookups never allocate.
+var currencies = func() map[[3]byte]Currency {
+	m := make(map[[3]byte]Currency, 180)
+	add := func(exp int, codes ...string) {
 		for _, c := range codes {
-			m[[3]byte{c[0], c[1], c[2]}] = exp
+			m[[3]byte{c[0], c[1], c[2]}] = Currency{Code: c, Exponent: exp}
 		}
 	}
 	add(0, "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF",
@@ -68,11 +69,8 @@ func LookupCurrency(code string) (Currency, bool) {
 	if !ok {
 		return Currency{}, false
 	}
-	exp, ok := currencyExponents[k]
-	if !ok {
-		return Currency{}, false
-	}
-	return Currency{Code: string(k[:]), Exponent: int(exp)}, true
+	c, ok := currencies[k]
+	return c, ok
 }
 
 // CurrencyExponent returns the number of minor-unit decimals of code.
@@ -81,8 +79,8 @@ func CurrencyExponent(code string) (int, bool) {
 	if !ok {
 		return 0, false
 	}
-	exp, ok := currencyExponents[k]
-	return int(exp), ok
+	c, ok := currencies[k]
+	return c.Exponent, ok
 }
 
 // sameCurrency compares codes case-insensitively without allocating.

@@ -77,7 +77,10 @@ type Band struct {
 //     is never an exception, so the lower side is accepted but not used);
 //     also vs ordered-and-not-yet-invoiced when goods are still expected.
 //   - UnitPrice: invoice unit price vs PO unit price (micro-units).
-//   - Amount: invoice line amount vs invoiced qty × PO price (minor units).
+//   - Amount: invoice line amount vs invoiced qty × PO price (minor units),
+//     plus one minor unit for rounding. It caps the money a price tolerance
+//     can let through on a big line; a side set at no level has no cap
+//     (unlike the other bands, where set-nowhere means exact).
 //   - Charges: invoice charges (freight, handling …) vs those agreed on the
 //     PO, upper side only (charging less than agreed harms nobody).
 type Policy struct {
