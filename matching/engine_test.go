@@ -136,7 +136,7 @@ func TestMatchScenarios(t *testing.T) {
 		{
 			name: "percent and absolute: the smaller allowance wins",
 			setup: func(in *Input) {
-				in.Tolerances.Brand.UnitPrice.Upper.PercentBP = Int(500)   // 0.50
+				in.Tolerances.Brand.UnitPrice.Upper.PercentBP = Int(500)    // 0.50
 				in.Tolerances.Brand.UnitPrice.Upper.Absolute = Int(100_000) // 0.10
 				setLine(in, 0, 500, 10_200_000)
 			},
@@ -175,7 +175,7 @@ func TestMatchScenarios(t *testing.T) {
 			setup: func(in *Input) {
 				in.Tolerances.Brand.UnitPrice.Upper.PercentBP = Int(200)
 				in.Tolerances.Brand.Amount.Upper.Absolute = Int(2_000) // 20.00
-				setLine(in, 0, 500, 10_100_000)                         // +50.00 on the line
+				setLine(in, 0, 500, 10_100_000)                        // +50.00 on the line
 			},
 			outcome: Exception,
 			codes:   []Code{CodeAmountOverTolerance},

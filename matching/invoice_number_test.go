@@ -19,7 +19,7 @@ func TestNormaliseInvoiceNumber(t *testing.T) {
 		{"", ""},
 		{" - / ", ""},
 		{"rechnung-ä-007", "RECHNUNGÄ7"},
-		{"ＩＮＶ-001", "ＩＮＶ1"}, // full-width letters are kept, upper-cased as they are
+		{"ＩＮＶ-001", "ＩＮＶ1"},    // full-width letters are kept, upper-cased as they are
 		{"inv\xff001", "INV1"}, // invalid UTF-8 is dropped like punctuation
 	}
 	for _, tc := range cases {
