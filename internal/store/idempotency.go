@@ -23,28 +23,48 @@ type IdempotencyRecord struct {
 
 func (IdempotencyRecord) TableName() string { return "idempotency_keys" }
 
-// IdempotentResponse returns the stored answer for (principal, key), if any.
-// A different request body under the same key is a Conflict.
-func (s *Store) IdempotentResponse(ctx context.Context, principal, key, requestHash string) (*IdempotencyRecord, error) {
-	var r IdempotencyRecord
-	err := s.db.WithContext(ctx).Where("principal = ? AND key = ?", principal, key).Take(&r).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+// ReserveIdempotencyKey claims (principal, key) for a request before it
+// runs. When the key was used before it returns that record instead: a
+// finished one (Status > 0) is replayed, an unfinished one means the same
+// request is running right now. The same key with another request body is a
+// Conflict. Claiming first is what makes two concurrent retries create one PO.
+func (s *Store) ReserveIdempotencyKey(ctx context.Context, principal, key, requestHash string) (*IdempotencyRecord, error) {
+	rec := IdempotencyRecord{Principal: principal, Key: key, RequestHash: requestHash, CreatedAt: s.Now()}
+	res := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&rec)
+	if res.Error != nil {
+		return nil, notFound(res.Error, "idempotency key")
+	}
+	if res.RowsAffected == 1 {
 		return nil, nil
+	}
+	var prev IdempotencyRecord
+	err := s.db.WithContext(ctx).Where("principal = ? AND key = ?", principal, key).Take(&prev).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, fault.New(fault.Conflict, "a request with Idempotency-Key %q is being retried; try again", key)
 	}
 	if err != nil {
 		return nil, notFound(err, "idempotency key")
 	}
-	if r.RequestHash != requestHash {
+	if prev.RequestHash != requestHash {
 		return nil, fault.New(fault.Conflict, "Idempotency-Key %q was already used for a different request", key)
 	}
-	return &r, nil
+	if prev.Status == 0 {
+		return nil, fault.New(fault.Conflict, "a request with Idempotency-Key %q is still being processed; retry in a moment", key)
+	}
+	return &prev, nil
 }
 
-// SaveIdempotentResponse stores the first answer; a concurrent duplicate
-// keeps the one that got there first.
-func (s *Store) SaveIdempotentResponse(ctx context.Context, r IdempotencyRecord) error {
-	r.CreatedAt = s.Now()
-	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&r).Error
+// CompleteIdempotencyKey stores the answer to replay.
+func (s *Store) CompleteIdempotencyKey(ctx context.Context, principal, key string, status int, body string) error {
+	err := s.db.WithContext(ctx).Model(&IdempotencyRecord{}).Where("principal = ? AND key = ?", principal, key).
+		Updates(map[string]any{"status": status, "response_body": body}).Error
+	return notFound(err, "idempotency key")
+}
+
+// ReleaseIdempotencyKey forgets a claim whose request failed on our side, so
+// the client's retry runs again.
+func (s *Store) ReleaseIdempotencyKey(ctx context.Context, principal, key string) error {
+	err := s.db.WithContext(ctx).Where("principal = ? AND key = ? AND status = 0", principal, key).Delete(&IdempotencyRecord{}).Error
 	return notFound(err, "idempotency key")
 }
 
