@@ -1,0 +1,429 @@
+package edi
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Segment is one tokenized segment. Its byte slices point into the
+// Scanner's buffer and are valid only until the next call to Scan; copy
+// what you keep.
+type Segment struct {
+	elems  [][]byte // elems[0] is the segment ID
+	delims Delimiters
+}
+
+// ID is the segment identifier ("ST", "BEG").
+func (s *Segment) ID() []byte {
+	if len(s.elems) == 0 {
+		return nil
+	}
+	return s.elems[0]
+}
+
+// Is reports whether the segment ID equals id, without allocating.
+func (s *Segment) Is(id string) bool { return len(s.elems) > 0 && string(s.elems[0]) == id }
+
+// Len is the number of elements after the ID, trailing empties included.
+func (s *Segment) Len() int { return len(s.elems) - 1 }
+
+// Element returns element i (1-based, as in "BEG03"), or nil when absent.
+func (s *Segment) Element(i int) []byte {
+	if i <= 0 || i >= len(s.elems) {
+		return nil
+	}
+	return s.elems[i]
+}
+
+// Component returns component j (1-based) of element i, or nil.
+func (s *Segment) Component(i, j int) []byte {
+	e := s.Element(i)
+	if s.delims.Component == 0 {
+		if j == 1 {
+			return e
+		}
+		return nil
+	}
+	for k := 1; ; k++ {
+		n := bytes.IndexByte(e, s.delims.Component)
+		if k == j {
+			if n < 0 {
+				return e
+			}
+			return e[:n]
+		}
+		if n < 0 {
+			return nil
+		}
+		e = e[n+1:]
+	}
+}
+
+// Delimiters are those of the interchange the segment belongs to.
+func (s *Segment) Delimiters() Delimiters { return s.delims }
+
+// String renders the segment with its own delimiters (for messages).
+func (s *Segment) String() string {
+	return string(bytes.Join(s.elems, []byte{s.delims.Element}))
+}
+
+// ScannerOptions tune the Scanner; the zero value is fine.
+type ScannerOptions struct {
+	// BufferSize is the initial buffer (default 64 KiB).
+	BufferSize int
+	// MaxSegment bounds a single segment (default 1 MiB): a file without
+	// terminators must not make the buffer grow without limit.
+	MaxSegment int
+}
+
+// Scanner splits X12 input into segments, re-detecting delimiters at every
+// ISA. It never holds more than one buffer (64 KiB, growing only for a
+// segment longer than that), whatever the size of the input.
+type Scanner struct {
+	r          io.Reader
+	buf        []byte
+	start, end int   // unread bytes are buf[start:end]
+	base       int64 // input offset of buf[0]
+	eof        bool
+	readErr    error
+	err        error // fatal, reported by Err
+	pending    error // reported after the current segment
+	maxSeg     int
+	inISA      bool // delimiters known: inside an interchange
+	delims     Delimiters
+	seg        Segment
+	segOffset  int64
+	notes      []string
+	stray      byte // dropped at the end of a segment (see detectISA)
+}
+
+// NewScanner returns a Scanner reading from r.
+func NewScanner(r io.Reader) *Scanner { return NewScannerOptions(r, ScannerOptions{}) }
+
+// NewScannerOptions returns a Scanner with explicit limits.
+func NewScannerOptions(r io.Reader, o ScannerOptions) *Scanner {
+	if o.BufferSize <= 0 {
+		o.BufferSize = 64 << 10
+	}
+	if o.MaxSegment <= 0 {
+		o.MaxSegment = 1 << 20
+	}
+	o.BufferSize = max(o.BufferSize, detectWindow)
+	return &Scanner{r: r, buf: make([]byte, o.BufferSize), maxSeg: max(o.MaxSegment, o.BufferSize)}
+}
+
+// Segment is the segment found by the last successful Scan.
+func (s *Scanner) Segment() *Segment { return &s.seg }
+
+// Offset is the input byte offset where the current segment starts.
+func (s *Scanner) Offset() int64 { return s.segOffset }
+
+// Delimiters of the current interchange.
+func (s *Scanner) Delimiters() Delimiters { return s.delims }
+
+// Err is the error that stopped scanning; nil at a clean end of input. A
+// delimiter problem is an *Error whose Code is a TA1 note code.
+func (s *Scanner) Err() error { return s.err }
+
+// TakeNotes returns and clears tolerance notes (e.g. a missing ISA16).
+func (s *Scanner) TakeNotes() []string {
+	n := s.notes
+	s.notes = nil
+	return n
+}
+
+// Scan advances to the next segment. It returns false at the end of input
+// or on a fatal error (see Err).
+func (s *Scanner) Scan() bool {
+	if s.err != nil {
+		return false
+	}
+	if s.pending != nil {
+		s.err, s.pending = s.pending, nil
+		return false
+	}
+	if !s.skipBlank() {
+		return false
+	}
+	if !s.inISA || s.atISA() {
+		return s.scanISA()
+	}
+	return s.scanSegment()
+}
+
+// skipBlank skips whitespace (and a BOM between interchanges) before a
+// segment. It returns false when the input is exhausted.
+func (s *Scanner) skipBlank() bool {
+	for {
+		for s.start < s.end {
+			switch c := s.buf[s.start]; c {
+			case ' ', '\t', '\r', '\n', '\f', '\v', 0, 0x1a:
+				s.start++
+			case 0xEF:
+				if s.end-s.start < 3 && !s.eof {
+					goto refill
+				}
+				if !s.inISA && bytes.HasPrefix(s.buf[s.start:s.end], bom) {
+					s.start += 3
+					continue
+				}
+				return true
+			default:
+				return true
+			}
+		}
+	refill:
+		if !s.fill() {
+			if s.start < s.end {
+				return true
+			}
+			s.finishRead()
+			return false
+		}
+	}
+}
+
+var bom = []byte{0xEF, 0xBB, 0xBF}
+
+// atISA reports whether the unread data starts a new ISA (a previous
+// interchange lacked its IEA).
+func (s *Scanner) atISA() bool {
+	for s.end-s.start < 4 && !s.eof {
+		if !s.fill() {
+			break
+		}
+	}
+	d := s.buf[s.start:s.end]
+	return len(d) >= 4 && d[0] == 'I' && d[1] == 'S' && d[2] == 'A' && !isAlnum(d[3])
+}
+
+func (s *Scanner) finishRead() {
+	if s.readErr != nil && s.err == nil {
+		s.err = fmt.Errorf("edi: reading input: %w", s.readErr)
+	}
+}
+
+// fill reads more input, compacting or growing the buffer first. It returns
+// false when nothing more can be read.
+func (s *Scanner) fill() bool {
+	if s.eof || s.readErr != nil {
+		return false
+	}
+	if s.start > 0 && (s.start == s.end || s.end == len(s.buf)) {
+		copy(s.buf, s.buf[s.start:s.end])
+		s.base += int64(s.start)
+		s.end -= s.start
+		s.start = 0
+	}
+	if s.end == len(s.buf) {
+		if len(s.buf) >= s.maxSeg {
+			s.err = &Error{Level: LevelInterchange, Code: TA1InvalidSegmentTerminator, Offset: s.base,
+				Message: fmt.Sprintf("no segment terminator within %d bytes", s.maxSeg)}
+			return false
+		}
+		nb := make([]byte, min(2*len(s.buf), s.maxSeg))
+		copy(nb, s.buf[:s.end])
+		s.buf = nb
+	}
+	for tries := 0; tries < 100; tries++ {
+		n, err := s.r.Read(s.buf[s.end:])
+		s.end += n
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				s.eof = true
+			} else {
+				s.readErr = err
+			}
+			return n > 0
+		}
+		if n > 0 {
+			return true
+		}
+	}
+	s.readErr = io.ErrNoProgress
+	return false
+}
+
+// scanISA detects the delimiters of the interchange starting here and
+// returns its ISA segment.
+func (s *Scanner) scanISA() bool {
+	for s.end-s.start < detectWindow && s.fill() {
+	}
+	if s.err != nil {
+		return false
+	}
+	data := s.buf[s.start:s.end]
+	s.segOffset = s.base + int64(s.start)
+	if !bytes.HasPrefix(data, []byte("ISA")) {
+		what := "an interchange"
+		if s.inISA {
+			what = "the next interchange"
+		}
+		s.err = &Error{Level: LevelFile, Code: TA1InvalidContent, Offset: s.segOffset,
+			Message: fmt.Sprintf("expected ISA to start %s, found %q", what, clip(data, 20))}
+		return false
+	}
+	l := detectISA(data, s.eof)
+	if l.err != nil && l.err.Level == LevelFile {
+		l.err.Offset = s.segOffset
+		s.err = l.err
+		return false
+	}
+	s.delims = l.delims
+	s.stray = l.stray
+	s.splitISA(data[:l.length])
+	if l.err != nil {
+		l.err.Offset = s.segOffset
+		s.pending = l.err
+		s.inISA = false
+		s.start = s.end // nothing after a bad terminator can be trusted
+		return true
+	}
+	if l.note != "" {
+		s.notes = append(s.notes, l.note)
+	}
+	s.delims.Repetition = repetitionSeparator(s.seg.Element(11), trimPad(s.seg.Element(12)), s.delims)
+	s.seg.delims = s.delims
+	s.inISA = true
+	s.start += l.next
+	return true
+}
+
+// splitISA splits the ISA bytes; ISA16 is the single byte after the 16th
+// separator (absent when the sender left it out).
+func (s *Scanner) splitISA(isa []byte) {
+	s.seg.delims = s.delims
+	elems := s.seg.elems[:0]
+	for len(elems) < 16 {
+		k := bytes.IndexByte(isa, s.delims.Element)
+		if k < 0 {
+			break
+		}
+		elems = append(elems, isa[:k])
+		isa = isa[k+1:]
+	}
+	elems = append(elems, isa)
+	s.seg.elems = elems
+}
+
+// scanSegment returns the next segment of the current interchange.
+func (s *Scanner) scanSegment() bool {
+	term := s.delims.Segment
+	from := 0
+	for {
+		data := s.buf[s.start:s.end]
+		var i int
+		if term == '\n' {
+			i = lineEnd(data[from:])
+		} else {
+			i = bytes.IndexByte(data[from:], term)
+		}
+		if i >= 0 {
+			i += from
+			s.segOffset = s.base + int64(s.start)
+			s.start += i + 1
+			s.split(data[:i])
+			return true
+		}
+		from = len(data) // relative to s.start, so compaction keeps it valid
+		if !s.fill() {
+			if s.err != nil {
+				return false
+			}
+			// Last segment without a terminator: take what is there.
+			data = bytes.TrimRight(s.buf[s.start:s.end], " \t\r\n")
+			s.segOffset = s.base + int64(s.start)
+			s.start = s.end
+			if len(data) == 0 {
+				s.finishRead()
+				return false
+			}
+			s.split(data)
+			return true
+		}
+	}
+}
+
+// lineEnd returns the index of the first CR or LF in data, or -1.
+func lineEnd(data []byte) int {
+	i := bytes.IndexByte(data, '\n')
+	if i < 0 {
+		return bytes.IndexByte(data, '\r')
+	}
+	if j := bytes.IndexByte(data[:i], '\r'); j >= 0 {
+		return j
+	}
+	return i
+}
+
+// split cuts a segment's bytes into elements. Line breaks inside a segment
+// whose terminator is not a line break are line wrapping and are removed.
+func (s *Scanner) split(b []byte) {
+	if s.delims.Segment != '\n' && (bytes.IndexByte(b, '\n') >= 0 || bytes.IndexByte(b, '\r') >= 0) {
+		b = removeNewlines(b)
+	}
+	if s.stray != 0 && len(b) > 0 && b[len(b)-1] == s.stray {
+		b = b[:len(b)-1]
+	}
+	sep := s.delims.Element
+	elems := s.seg.elems[:0]
+	last := 0
+	for i := 0; i < len(b); i++ {
+		if b[i] == sep {
+			elems = append(elems, b[last:i])
+			last = i + 1
+		}
+	}
+	s.seg.elems = append(elems, b[last:])
+	s.seg.delims = s.delims
+	if s.seg.Is("IEA") {
+		s.inISA = false
+	}
+}
+
+// removeNewlines drops CR and LF bytes in place.
+func removeNewlines(b []byte) []byte {
+	out := b[:0]
+	for _, c := range b {
+		if c != '\r' && c != '\n' {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func clip(b []byte, n int) string {
+	if len(b) > n {
+		b = b[:n]
+	}
+	return string(b)
+}
+
+// trimPad trims the padding senders put in fixed-width ISA fields: spaces
+// and U+00A0 no-break spaces.
+func trimPad(b []byte) []byte {
+	for len(b) > 0 {
+		switch {
+		case b[len(b)-1] == ' ' || b[len(b)-1] == '\t':
+			b = b[:len(b)-1]
+		case len(b) >= 2 && b[len(b)-2] == 0xC2 && b[len(b)-1] == 0xA0:
+			b = b[:len(b)-2]
+		default:
+			goto left
+		}
+	}
+left:
+	for len(b) > 0 {
+		switch {
+		case b[0] == ' ' || b[0] == '\t':
+			b = b[1:]
+		case len(b) >= 2 && b[0] == 0xC2 && b[1] == 0xA0:
+			b = b[2:]
+		default:
+			return b
+		}
+	}
+	return b
+}
