@@ -61,8 +61,20 @@ func openApp(ctx context.Context, env *Env, cfg config.Config, migrate bool) (*a
 			return nil, 1
 		}
 	}
-	return &app{cfg: cfg, store: st, procure: procure.New(st, log), log: log}, 0
+	a := &app{cfg: cfg, store: st, procure: procure.New(st, log), log: log}
+	for _, h := range appHooks {
+		if err := h(ctx, a); err != nil {
+			st.Close()
+			fmt.Fprintf(env.Stderr, "pogate: %v\n", err)
+			return nil, 1
+		}
+	}
+	return a, 0
 }
+
+// appHooks complete the app after the store opens (mailer, job queue); each
+// lives in its own app_*.go file and appends itself in init.
+var appHooks []func(ctx context.Context, a *app) error
 
 func (a *app) Close() { a.store.Close() }
 

@@ -17,6 +17,11 @@ func init() {
 	register(command{name: "serve", summary: "migrate, then serve the portal and the API", run: runServe})
 }
 
+// serveHooks start background parts of serve (job workers, EDI folders,
+// SFTP). Each lives in its own serve_*.go file and appends itself in init;
+// the returned stop runs at shutdown.
+var serveHooks []func(ctx context.Context, a *app, srv *portal.Server) (stop func(), err error)
+
 // Main is the serve command's lifecycle: parse, run until a signal, close.
 type Main struct {
 	app      *app
@@ -61,6 +66,16 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "pogate: %v\n", err)
 		return 1
+	}
+	for _, hook := range serveHooks {
+		stop, err := hook(ctx, a, srv)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "pogate: %v\n", err)
+			return 1
+		}
+		if stop != nil {
+			defer stop()
+		}
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

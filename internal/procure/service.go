@@ -16,6 +16,10 @@ import (
 type Service struct {
 	Store *store.Store
 	Log   *slog.Logger
+	// Mail sends e-mail (dispatch, chases, invites); nil logs instead.
+	Mail Mailer
+	// Queue enqueues durable jobs in the command's transaction.
+	Queue Queue
 }
 
 // New builds a Service.
