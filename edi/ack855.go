@@ -34,9 +34,9 @@ type AckLine struct {
 
 // LineAck is an ACK segment.
 type LineAck struct {
-	Status        string  `json:"status"`             // ACK01
-	Quantity      Decimal `json:"quantity,omitzero"`  // ACK02
-	Unit          string  `json:"unit,omitempty"`     // ACK03
+	Status        string  `json:"status"`            // ACK01
+	Quantity      Decimal `json:"quantity,omitzero"` // ACK02
+	Unit          string  `json:"unit,omitempty"`    // ACK03
 	DateQualifier string  `json:"date_qualifier,omitempty"`
 	Date          Date    `json:"date,omitzero"`
 }

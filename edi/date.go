@@ -86,7 +86,9 @@ func (d Date) String() string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.M
 func (d Date) X12() string { return fmt.Sprintf("%04d%02d%02d", d.Year, d.Month, d.Day) }
 
 // Time converts to a time.Time at midnight UTC.
-func (d Date) Time() time.Time { return time.Date(d.Year, time.Month(d.Month), d.Day, 0, 0, 0, 0, time.UTC) }
+func (d Date) Time() time.Time {
+	return time.Date(d.Year, time.Month(d.Month), d.Day, 0, 0, 0, 0, time.UTC)
+}
 
 // DateOf returns the calendar date of t.
 func DateOf(t time.Time) Date { return Date{Year: t.Year(), Month: int(t.Month()), Day: t.Day()} }

@@ -60,7 +60,7 @@ type Group struct {
 	// 997 can be built even when a streaming caller drops the transactions;
 	// accepted sets are only counted, keeping memory flat.
 	Errored []SetStatus `json:"-"`
-	closed   bool
+	closed  bool
 }
 
 // SetStatus is what a 997 needs to know about one received transaction set.

@@ -78,14 +78,14 @@ const (
 
 // AK304 segment syntax error codes.
 const (
-	AK3Unrecognized      = "1"
-	AK3Unexpected        = "2"
-	AK3MandatoryMissing  = "3"
-	AK3LoopTooMany       = "4"
-	AK3ExceedsMaxUse     = "5"
-	AK3NotInSet          = "6"
-	AK3OutOfOrder        = "7"
-	AK3HasElementErrors  = "8"
+	AK3Unrecognized     = "1"
+	AK3Unexpected       = "2"
+	AK3MandatoryMissing = "3"
+	AK3LoopTooMany      = "4"
+	AK3ExceedsMaxUse    = "5"
+	AK3NotInSet         = "6"
+	AK3OutOfOrder       = "7"
+	AK3HasElementErrors = "8"
 )
 
 // AK403 element syntax error codes.

@@ -8,30 +8,34 @@ import (
 	"testing"
 )
 
-// samplesDir finds ../shared/edi-samples by walking up from the package
-// directory to the repo root and looking beside it.
-func samplesDir(t testing.TB) string {
-	t.Helper()
+// samplesPath finds ../shared/edi-samples by walking up from the package
+// directory to the repo root (go.mod) and looking beside it.
+func samplesPath() (string, bool) {
 	dir, err := os.Getwd()
 	if err != nil {
-		t.Fatal(err)
+		return "", false
 	}
 	for {
-		cand := filepath.Join(filepath.Dir(dir), "shared", "edi-samples")
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			if st, err := os.Stat(cand); err == nil && st.IsDir() {
-				return cand
-			}
-			break
+			cand := filepath.Join(filepath.Dir(dir), "shared", "edi-samples")
+			st, err := os.Stat(cand)
+			return cand, err == nil && st.IsDir()
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			break
+			return "", false
 		}
 		dir = parent
 	}
-	t.Skip("shared X12 samples not found (expected a sibling folder shared/edi-samples next to the repo root)")
-	return ""
+}
+
+func samplesDir(t testing.TB) string {
+	t.Helper()
+	dir, ok := samplesPath()
+	if !ok {
+		t.Skip("shared X12 samples not found (expected a sibling folder shared/edi-samples next to the repo root)")
+	}
+	return dir
 }
 
 // sampleFiles lists every sample as "set/name.edi".
@@ -82,4 +86,25 @@ func allErrors(f *File) []*Error {
 		}
 	}
 	return out
+}
+
+// sampleFilesOptional lists the shared samples, or nothing when absent.
+func sampleFilesOptional(t testing.TB) (string, []string) {
+	if _, ok := samplesPath(); !ok {
+		return "", nil
+	}
+	return sampleFiles(t)
+}
+
+// fixtureFiles lists the project's own fixtures in testdata/*.edi.
+func fixtureFiles(t testing.TB) []string {
+	m, err := filepath.Glob(filepath.Join("testdata", "*.edi"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m) == 0 {
+		t.Fatal("no fixtures in testdata")
+	}
+	sort.Strings(m)
+	return m
 }
