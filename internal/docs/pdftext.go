@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/ledongthuc/pdf"
 )
@@ -89,6 +90,10 @@ type identityEncoding struct{}
 
 func (identityEncoding) Decode(raw string) string { return raw }
 
+// ligatures expands the typographic ligature characters that Chromium and
+// LibreOffice emit for "ff", "fi" and friends, so "coﬀee" matches "coffee".
+var ligatures = strings.NewReplacer("\ufb00", "ff", "\ufb01", "fi", "\ufb02", "fl", "\ufb03", "ffi", "\ufb04", "ffl", "\ufb05", "st", "\ufb06", "st")
+
 // mat is a PDF transformation matrix [a b 0; c d 0; e f 1].
 type mat [3][3]float64
 
@@ -165,7 +170,7 @@ func pageSpans(page pdf.Page, pageHeight float64, budget *int) (spans []span, er
 			panic(refuse(RefusedTooLarge, "the PDF has more than %d pieces of text", maxSpans))
 		}
 		*budget--
-		spans = append(spans, span{x0: x0, x1: end[2][0], y: pageHeight - y, size: size, text: g.font.enc.Decode(raw)})
+		spans = append(spans, span{x0: x0, x1: end[2][0], y: pageHeight - y, size: size, text: ligatures.Replace(g.font.enc.Decode(raw))})
 	}
 	pdf.Interpret(contents, func(stk *pdf.Stack, op string) {
 		ops++
