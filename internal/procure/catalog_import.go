@@ -108,6 +108,7 @@ func (s *Service) ImportCatalog(ctx context.Context, actor store.Actor, r io.Rea
 	good := make([]parsed, 0, len(table.Rows))
 	seen := make(map[[2]string]int, len(table.Rows))
 	seenPart := make(map[[2]string]int, len(table.Rows))
+	newSKUs := map[string]bool{}
 	addErr := func(row int, col, format string, args ...any) {
 		if len(res.Errors) < opt.MaxErrors {
 			res.Errors = append(res.Errors, RowError{Row: row, Column: col, Reason: fmt.Sprintf(format, args...)})
@@ -216,7 +217,7 @@ func (s *Service) ImportCatalog(ctx context.Context, actor store.Actor, r io.Rea
 		p := parsed{item: item, sku: sku}
 		if pid, ok := products[sku]; ok {
 			p.item.ProductID = pid
-		} else if sku != "" {
+		} else if sku != "" && !newSKUs[sku] {
 			name := cols.Get(row, "product_name")
 			if name == "" {
 				addErr(row.Number, "sku", "unknown SKU %q; add a product_name column to create it", sku)
@@ -227,6 +228,9 @@ func (s *Service) ImportCatalog(ctx context.Context, actor store.Actor, r io.Rea
 				}
 				p.newProd = np
 			}
+		} else if sku != "" {
+			// An earlier row of this file creates the product; reuse it.
+			p.newProd = &store.Product{SKU: sku}
 		}
 		if len(res.Errors) == errsBefore {
 			if err := p.item.Validate(); err != nil {
@@ -235,6 +239,9 @@ func (s *Service) ImportCatalog(ctx context.Context, actor store.Actor, r io.Rea
 		}
 		if len(res.Errors) == errsBefore {
 			good = append(good, p)
+			if p.newProd != nil && p.newProd.Name != "" {
+				newSKUs[sku] = true
+			}
 		}
 	}
 	if opt.Progress != nil {

@@ -61,7 +61,7 @@ func (s *Service) createDraftTx(ctx context.Context, tx *store.Tx, actor store.A
 		SupplierID: sup.ID, LocationID: in.LocationID, ParentID: in.ParentID, Status: store.POStatusDraft,
 		Currency: sup.Currency, TotalMinor: total, Source: in.Source, Notes: strings.TrimSpace(in.Notes), Lines: lines,
 	}
-	if actor.Kind == store.ActorUser {
+	if actor.Kind == store.ActorUser && actor.ID > 0 {
 		id := actor.ID
 		po.BuyerID = &id
 	}
@@ -202,6 +202,9 @@ func (s *Service) Cancel(ctx context.Context, actor store.Actor, poID int64, rea
 		po, err = tx.LockPO(poID, scope(actor))
 		if err != nil {
 			return err
+		}
+		if !store.CanTransition(po.Status, store.POStatusCancelled) {
+			return fault.New(fault.Conflict, "purchase order %s is %s and cannot be cancelled", po.Number, strings.ReplaceAll(po.Status, "_", " "))
 		}
 		for _, l := range po.Lines {
 			if l.ReceivedQty > 0 {
