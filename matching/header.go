@@ -176,6 +176,24 @@ func civilDay(t time.Time) (int64, bool) {
 	if t.IsZero() {
 		return 0, false
 	}
-	y, mo, d := t.Date()
-	return time.Date(y, mo, d, 0, 0, 0, 0, time.UTC).Unix() / 86400, true
+	y, m, d := t.Date()
+	return daysFromCivil(int64(y), int64(m), int64(d)), true
+}
+
+// daysFromCivil is Howard Hinnant's days-from-civil algorithm: days since
+// 1970-01-01 in the proleptic Gregorian calendar, without building a
+// time.Time per prior invoice.
+func daysFromCivil(y, m, d int64) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era--
+	}
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
 }

@@ -140,41 +140,55 @@ type ResolvedPolicy struct {
 // values count as 0 (exact): a negative tolerance has no sensible meaning and
 // Policy.Validate reports it.
 func Resolve(supplier, sku, brand *Policy) ResolvedPolicy {
-	levels := [3]*Policy{supplier, sku, brand}
-	from := [3]Level{LevelSupplier, LevelSKU, LevelBrand}
-	var out ResolvedPolicy
-	pick := func(get func(*Policy) *int64) Setting {
-		for i, p := range levels {
-			if p == nil {
-				continue
-			}
-			if v := get(p); v != nil {
-				return Setting{Value: max(*v, 0), Set: true, From: from[i]}
-			}
-		}
-		return Setting{}
+	var none Policy
+	if supplier == nil {
+		supplier = &none
 	}
-	band := func(get func(*Policy) *Band) ResolvedBand {
-		return ResolvedBand{
-			Upper: ResolvedBound{
-				PercentBP: pick(func(p *Policy) *int64 { return get(p).Upper.PercentBP }),
-				Absolute:  pick(func(p *Policy) *int64 { return get(p).Upper.Absolute }),
-			},
-			Lower: ResolvedBound{
-				PercentBP: pick(func(p *Policy) *int64 { return get(p).Lower.PercentBP }),
-				Absolute:  pick(func(p *Policy) *int64 { return get(p).Lower.Absolute }),
-			},
-		}
+	if sku == nil {
+		sku = &none
 	}
-	out.Quantity = band(func(p *Policy) *Band { return &p.Quantity })
-	out.UnitPrice = band(func(p *Policy) *Band { return &p.UnitPrice })
-	out.Amount = band(func(p *Policy) *Band { return &p.Amount })
-	out.Charges = band(func(p *Policy) *Band { return &p.Charges })
-	out.NearDuplicateDays = pick(func(p *Policy) *int64 { return p.NearDuplicateDays })
+	if brand == nil {
+		brand = &none
+	}
+	out := ResolvedPolicy{
+		Quantity:          resolveBand(&supplier.Quantity, &sku.Quantity, &brand.Quantity),
+		UnitPrice:         resolveBand(&supplier.UnitPrice, &sku.UnitPrice, &brand.UnitPrice),
+		Amount:            resolveBand(&supplier.Amount, &sku.Amount, &brand.Amount),
+		Charges:           resolveBand(&supplier.Charges, &sku.Charges, &brand.Charges),
+		NearDuplicateDays: pick(supplier.NearDuplicateDays, sku.NearDuplicateDays, brand.NearDuplicateDays),
+	}
 	if !out.NearDuplicateDays.Set {
 		out.NearDuplicateDays.Value = DefaultNearDuplicateDays
 	}
 	return out
+}
+
+// resolveBand and pick are written out rather than driven by accessor
+// closures: Resolve runs per line when SKU overrides exist, on the hot path.
+func resolveBand(supplier, sku, brand *Band) ResolvedBand {
+	return ResolvedBand{
+		Upper: ResolvedBound{
+			PercentBP: pick(supplier.Upper.PercentBP, sku.Upper.PercentBP, brand.Upper.PercentBP),
+			Absolute:  pick(supplier.Upper.Absolute, sku.Upper.Absolute, brand.Upper.Absolute),
+		},
+		Lower: ResolvedBound{
+			PercentBP: pick(supplier.Lower.PercentBP, sku.Lower.PercentBP, brand.Lower.PercentBP),
+			Absolute:  pick(supplier.Lower.Absolute, sku.Lower.Absolute, brand.Lower.Absolute),
+		},
+	}
+}
+
+func pick(supplier, sku, brand *int64) Setting {
+	switch {
+	case supplier != nil:
+		return Setting{Value: max(*supplier, 0), Set: true, From: LevelSupplier}
+	case sku != nil:
+		return Setting{Value: max(*sku, 0), Set: true, From: LevelSKU}
+	case brand != nil:
+		return Setting{Value: max(*brand, 0), Set: true, From: LevelBrand}
+	default:
+		return Setting{}
+	}
 }
 
 // For resolves the policy for a PO line with the given SKU ("" for header

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"testing"
+	"time"
 )
 
 func TestResolveSupplierOverSKUOverBrand(t *testing.T) {
@@ -147,5 +148,20 @@ func TestPolicyJSONKeepsInheritAndExactApart(t *testing.T) {
 	}
 	if err := lvl.UnmarshalText([]byte("galaxy")); err == nil {
 		t.Fatal("unknown level accepted")
+	}
+}
+
+func TestDaysFromCivilAgreesWithTime(t *testing.T) {
+	for _, d := range []time.Time{
+		time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2000, 2, 29, 0, 0, 0, 0, time.UTC),
+		time.Date(2026, 11, 27, 23, 59, 0, 0, time.UTC), time.Date(1, 1, 2, 0, 0, 0, 0, time.UTC),
+		time.Date(-400, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC),
+		time.Date(1900, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(-1, 12, 31, 0, 0, 0, 0, time.UTC),
+	} {
+		// Midnight is a whole number of days from the epoch, so the division is exact.
+		want := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC).Unix() / 86400
+		if got, _ := civilDay(d); got != want {
+			t.Errorf("%s: %d, want %d", d, got, want)
+		}
 	}
 }
