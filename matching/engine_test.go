@@ -106,7 +106,7 @@ func TestMatchScenarios(t *testing.T) {
 			},
 			outcome: Exception,
 			codes:   []Code{CodePriceOverTolerance},
-			check:   wantMessage(CodePriceOverTolerance, "allowed 0.20 upper: 2.00% (brand)"),
+			check:   wantMessage(CodePriceOverTolerance, "more than the +0.20 allowed by 2.00% (brand)"),
 		},
 		{
 			name: "price inside absolute tolerance",
@@ -429,6 +429,9 @@ func TestMatchScenarios(t *testing.T) {
 			tc.setup(in)
 			d := Match(in)
 			assertDecision(t, &d, tc.outcome, tc.codes...)
+			for _, m := range d.Messages() {
+				t.Log(m)
+			}
 			if tc.check != nil {
 				tc.check(t, &d)
 			}

@@ -19,22 +19,40 @@ func signed(s string) string {
 	return "+" + s
 }
 
-func allowedText(f *Figure, scale int, unitPrice bool) string {
-	a := FormatScaled(f.Allowed, scale)
+// beyond explains the allowance a difference exceeded and where it came
+// from: "more than the +0.30 allowed by 3.00% (sku) or 0.50 (brand),
+// whichever is less", or "no difference is allowed (exact, none set)".
+func beyond(f *Figure, unitPrice bool) string {
+	if f.Allowed == 0 {
+		return "no difference is allowed (" + f.Tolerance.describe(f.Scale, unitPrice) + ")"
+	}
+	a := FormatScaled(f.Allowed, f.Scale)
 	if unitPrice {
 		a = FormatUnitPrice(f.Allowed)
 	}
-	return fmt.Sprintf("allowed %s %s: %s", a, f.Side, f.Tolerance.describe(scale, unitPrice))
+	sign := "+"
+	if f.Side == SideLower {
+		sign = "-"
+	}
+	policy := f.Allowed - f.Rounding
+	by := f.Tolerance.describe(f.Scale, unitPrice)
+	switch {
+	case f.Rounding > 0 && policy == 0 && !f.Tolerance.PercentBP.Set && !f.Tolerance.Absolute.Set:
+		by = FormatScaled(f.Rounding, f.Scale) + " for rounding"
+	case f.Rounding > 0:
+		by += " plus " + FormatScaled(f.Rounding, f.Scale) + " for rounding"
+	}
+	return "more than the " + sign + a + " allowed by " + by
 }
 
 func msgQtyOverReceipt(lr *LineResult, f *Figure) string {
-	return fmt.Sprintf("line %d: %s invoiced, %s received, %s already invoiced: %s more than received and not yet invoiced, and receiving on this line is closed (%s)",
-		lr.Line, qty(lr.Invoiced), qty(lr.Received), qty(lr.InvoicedBefore), qty(f.Difference), allowedText(f, 0, false))
+	return fmt.Sprintf("line %d: %s invoiced, %s received, %s already invoiced: %s more than received and not yet invoiced, with receiving on this line closed; %s",
+		lr.Line, qty(lr.Invoiced), qty(lr.Received), qty(lr.InvoicedBefore), qty(f.Difference), beyond(f, false))
 }
 
 func msgQtyOverOrder(lr *LineResult, f *Figure) string {
-	return fmt.Sprintf("line %d: %s invoiced, %s ordered, %s already invoiced: %s more than ordered and not yet invoiced (%s)",
-		lr.Line, qty(lr.Invoiced), qty(lr.Ordered), qty(lr.InvoicedBefore), qty(f.Difference), allowedText(f, 0, false))
+	return fmt.Sprintf("line %d: %s invoiced, %s ordered, %s already invoiced: %s more than ordered and not yet invoiced; %s",
+		lr.Line, qty(lr.Invoiced), qty(lr.Ordered), qty(lr.InvoicedBefore), qty(f.Difference), beyond(f, false))
 }
 
 func msgAwaiting(lr *LineResult, f *Figure) string {
@@ -43,8 +61,8 @@ func msgAwaiting(lr *LineResult, f *Figure) string {
 }
 
 func msgCreditOver(lr *LineResult, f *Figure) string {
-	return fmt.Sprintf("line %d: credit for %s, but only %s invoiced and not yet credited (%s)",
-		lr.Line, qty(lr.Invoiced), qty(f.Expected), allowedText(f, 0, false))
+	return fmt.Sprintf("line %d: credit for %s, but only %s invoiced and not yet credited; %s",
+		lr.Line, qty(lr.Invoiced), qty(f.Expected), beyond(f, false))
 }
 
 func msgPrice(lr *LineResult, f *Figure) string {
@@ -52,24 +70,20 @@ func msgPrice(lr *LineResult, f *Figure) string {
 	if bp, ok := ratioBP(f.Difference, f.Expected); ok {
 		pct = ", " + signed(FormatPercent(bp)) + "%"
 	}
-	dir := "above"
-	if f.Difference < 0 {
-		dir = "below"
-	}
-	return fmt.Sprintf("line %d: unit price %s vs PO %s (%s%s), %s the PO price beyond tolerance (%s)",
-		lr.Line, FormatUnitPrice(f.Actual), FormatUnitPrice(f.Expected), signed(FormatUnitPrice(f.Difference)), pct, dir, allowedText(f, PriceScale, true))
+	return fmt.Sprintf("line %d: unit price %s vs PO %s (%s%s): %s",
+		lr.Line, FormatUnitPrice(f.Actual), FormatUnitPrice(f.Expected), signed(FormatUnitPrice(f.Difference)), pct, beyond(f, true))
 }
 
 func msgAmountTolerance(lr *LineResult, f *Figure) string {
-	return fmt.Sprintf("line %d: amount %s vs %s × PO price %s = %s (%s), beyond tolerance (%s, including %s for rounding)",
+	return fmt.Sprintf("line %d: amount %s vs %s × PO price %s = %s (%s): %s",
 		lr.Line, FormatScaled(f.Actual, f.Scale), qty(lr.Invoiced), FormatUnitPrice(lr.POPriceMicros), FormatScaled(f.Expected, f.Scale),
-		signed(FormatScaled(f.Difference, f.Scale)), allowedText(f, f.Scale, false), FormatScaled(f.Rounding, f.Scale))
+		signed(FormatScaled(f.Difference, f.Scale)), beyond(f, false))
 }
 
 func msgAmountMismatch(lr *LineResult, f *Figure) string {
-	return fmt.Sprintf("line %d: amount %s but %s × %s = %s (%s; only %s is allowed for rounding)",
+	return fmt.Sprintf("line %d: amount %s but %s × %s = %s (%s): %s",
 		lr.Line, FormatScaled(f.Actual, f.Scale), qty(lr.Invoiced), FormatUnitPrice(lr.PriceMicros), FormatScaled(f.Expected, f.Scale),
-		signed(FormatScaled(f.Difference, f.Scale)), FormatScaled(f.Allowed, f.Scale))
+		signed(FormatScaled(f.Difference, f.Scale)), beyond(f, false))
 }
 
 func msgUnknownItem(line int, il *InvoiceLine) string {
@@ -129,10 +143,10 @@ func msgCharge(code string, f *Figure) string {
 		code = "(no code)"
 	}
 	if f.Expected == 0 {
-		return fmt.Sprintf("charge %s %s is not agreed on the PO (%s)", code, FormatScaled(f.Actual, f.Scale), allowedText(f, f.Scale, false))
+		return fmt.Sprintf("charge %s %s is not agreed on the PO: %s", code, FormatScaled(f.Actual, f.Scale), beyond(f, false))
 	}
-	return fmt.Sprintf("charge %s %s but %s agreed on the PO (%s; %s)", code, FormatScaled(f.Actual, f.Scale),
-		FormatScaled(f.Expected, f.Scale), signed(FormatScaled(f.Difference, f.Scale)), allowedText(f, f.Scale, false))
+	return fmt.Sprintf("charge %s %s but %s agreed on the PO (%s): %s", code, FormatScaled(f.Actual, f.Scale),
+		FormatScaled(f.Expected, f.Scale), signed(FormatScaled(f.Difference, f.Scale)), beyond(f, false))
 }
 
 func msgDuplicate(number string, p *PriorInvoice, normalised string) string {

@@ -221,7 +221,7 @@ func (b ResolvedBound) Allowance(expected int64) int64 {
 }
 
 // describe renders the bound for messages: "2.00% (supplier) or 0.50 (brand),
-// whichever is less", "exact (no tolerance set)". scale is the decimals of the
+// whichever is less", "exact, none set". scale is the decimals of the
 // absolute form.
 func (b ResolvedBound) describe(scale int, unitPrice bool) string {
 	abs := func() string {
@@ -236,16 +236,16 @@ func (b ResolvedBound) describe(scale int, unitPrice bool) string {
 			abs() + " (" + b.Absolute.From.String() + "), whichever is less"
 	case b.PercentBP.Set:
 		if b.PercentBP.Value == 0 {
-			return "exact (" + b.PercentBP.From.String() + ")"
+			return "exact, set at " + b.PercentBP.From.String() + " level"
 		}
 		return FormatPercent(b.PercentBP.Value) + "% (" + b.PercentBP.From.String() + ")"
 	case b.Absolute.Set:
 		if b.Absolute.Value == 0 {
-			return "exact (" + b.Absolute.From.String() + ")"
+			return "exact, set at " + b.Absolute.From.String() + " level"
 		}
 		return abs() + " (" + b.Absolute.From.String() + ")"
 	default:
-		return "exact (no tolerance set)"
+		return "exact, none set"
 	}
 }
 

@@ -110,7 +110,7 @@ func TestToleranceLevelsInTheEngine(t *testing.T) {
 	if r.Figure.Tolerance.PercentBP.From != LevelSupplier || r.Figure.Allowed != 0 {
 		t.Fatalf("figure %+v", r.Figure)
 	}
-	wantMessage(CodePriceOverTolerance, "allowed 0.00 upper: exact (supplier)")(t, &d)
+	wantMessage(CodePriceOverTolerance, "no difference is allowed (exact, set at supplier level)")(t, &d)
 
 	in.Tolerances.Supplier.UnitPrice.Upper.PercentBP = nil // inherit again
 	d = Match(in)
