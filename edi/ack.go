@@ -187,7 +187,7 @@ func ReplyEnvelope(ic *Interchange) Envelope {
 		g := ic.Groups[0]
 		env.GroupSenderID, env.GroupReceiverID, env.GroupVersion = g.ReceiverID, g.SenderID, g.Version
 	}
-	if len(env.Version) != 5 || env.Version < "00200" {
+	if _, ok := atoiDigits([]byte(env.Version)); !ok || len(env.Version) != 5 || env.Version < "00200" {
 		env.Version = "00401"
 	}
 	if env.Usage != "T" {

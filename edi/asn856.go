@@ -366,7 +366,7 @@ func (s *ASN856) writeBody(w *Writer) error {
 	w.Segment("BSN", s.Purpose, s.ShipmentID, fmtDate(s.Date), s.Time, s.Structure)
 	a := &asnWriter{w: w}
 	root := a.hl(0, "S")
-	if s.Packaging != "" || s.LadingQuantity != 0 || !s.Weight.IsZero() {
+	if s.Packaging != "" || s.LadingQuantity != 0 || !s.Weight.IsZero() || s.WeightUnit != "" {
 		w.Segment("TD1", s.Packaging, fmtInt(s.LadingQuantity), "", "", "", "", fmtR(s.Weight), s.WeightUnit)
 	}
 	if s.Carrier != "" || s.Routing != "" {
