@@ -17,43 +17,6 @@ const (
 	Exception       Outcome = "exception"        // accounts payable decides
 )
 
-// Code is a machine-readable reason. The set is closed; pages may switch on it.
-type Code string
-
-// Line reason codes.
-const (
-	CodeAwaitingReceipt      Code = "awaiting_receipt"       // invoiced more than received, goods still expected
-	CodeQtyOverReceipt       Code = "qty_over_receipt"       // invoiced more than received, no more goods expected
-	CodeQtyOverOrder         Code = "qty_over_order"         // invoiced more than ordered
-	CodeCreditOverInvoiced   Code = "credit_over_invoiced"   // credit note credits more than was invoiced
-	CodePriceOverTolerance   Code = "price_over_tolerance"   // unit price above PO price beyond tolerance
-	CodePriceUnderTolerance  Code = "price_under_tolerance"  // unit price below PO price beyond tolerance
-	CodeAmountOverTolerance  Code = "amount_over_tolerance"  // line amount above qty × PO price beyond tolerance
-	CodeAmountUnderTolerance Code = "amount_under_tolerance" // line amount below qty × PO price beyond tolerance
-	CodeAmountMismatch       Code = "amount_mismatch"        // line amount ≠ qty × invoice price (supplier arithmetic)
-	CodeUnknownItem          Code = "unknown_item"           // no PO line for the reference
-	CodeInvalidQuantity      Code = "invalid_quantity"       // zero or negative quantity
-	CodeInvalidPrice         Code = "invalid_price"          // negative unit price
-	CodeInvalidAmount        Code = "invalid_amount"         // negative amount
-	CodeInvalidPOLine        Code = "invalid_po_line"        // PO line with negative figures
-	CodeArithmeticOverflow   Code = "arithmetic_overflow"    // figures too large to compute exactly
-)
-
-// Header reason codes.
-const (
-	CodeCurrencyMismatch       Code = "currency_mismatch"
-	CodeUnknownCurrency        Code = "unknown_currency"
-	CodeSupplierMismatch       Code = "supplier_mismatch"
-	CodeTotalMismatch          Code = "total_mismatch" // total ≠ lines + charges − allowances + tax
-	CodeChargeOverAgreed       Code = "charge_over_agreed"
-	CodeDuplicateInvoice       Code = "duplicate_invoice"
-	CodeNearDuplicate          Code = "near_duplicate"
-	CodeMissingInvoiceNumber   Code = "missing_invoice_number"
-	CodeMissingInvoiceDate     Code = "missing_invoice_date"
-	CodeNoLines                Code = "no_lines"
-	CodeNotConfidentExtraction Code = "not_confident_extraction"
-)
-
 // Measure names what a Figure's numbers count.
 type Measure string
 
@@ -199,6 +162,34 @@ func (d *Decision) Messages() []string {
 		for _, r := range l.Reasons {
 			out = append(out, r.Message)
 		}
+	}
+	return out
+}
+
+// Effect is the change one payable document makes to a PO line's invoiced
+// quantity.
+type Effect struct {
+	POLineID int64 `json:"po_line_id"`
+	Qty      int64 `json:"qty"`
+}
+
+// Effects sums QuantityEffect per PO line, in first-seen order: what the
+// store adds to POLine.InvoicedQty, in the same transaction that queues the
+// invoice as payable (or when AP accepts an exception).
+func (d *Decision) Effects() []Effect {
+	var out []Effect
+next:
+	for _, l := range d.Lines {
+		if l.POLineID == 0 || l.QuantityEffect == 0 {
+			continue
+		}
+		for i := range out {
+			if out[i].POLineID == l.POLineID {
+				out[i].Qty = satAdd(out[i].Qty, l.QuantityEffect)
+				continue next
+			}
+		}
+		out = append(out, Effect{POLineID: l.POLineID, Qty: l.QuantityEffect})
 	}
 	return out
 }

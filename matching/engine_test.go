@@ -456,3 +456,36 @@ func wantMessage(code Code, fragment string) func(t *testing.T, d *Decision) {
 		}
 	}
 }
+
+func TestEffectsSumPerPOLine(t *testing.T) {
+	in := baseInput()
+	in.Invoice.Lines = []InvoiceLine{
+		{POLineID: widgetLineID, Qty: 100, UnitPriceMicros: price10, Amount: 100_000},
+		{POLineID: 102, Qty: 10, UnitPriceMicros: 2_500_000, Amount: 2_500},
+		{SKU: "widget", Qty: 50, UnitPriceMicros: price10, Amount: 50_000},
+	}
+	restate(in)
+	d := Match(in)
+	assertDecision(t, &d, Matched)
+	got := d.Effects()
+	want := []Effect{{widgetLineID, 150}, {102, 10}}
+	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
+		t.Fatalf("effects %+v, want %+v", got, want)
+	}
+}
+
+func TestCodeTitles(t *testing.T) {
+	seen := map[Code]bool{}
+	for _, c := range AllCodes() {
+		if seen[c] || c.Title() == string(c) || c.Title() == "" {
+			t.Errorf("code %s: duplicate or without title", c)
+		}
+		seen[c] = true
+	}
+	if Code("from_the_future").Title() != "from_the_future" {
+		t.Error("unknown code title")
+	}
+	if CodeQtyOverReceipt.Title() != "Quantity over receipt" {
+		t.Error(CodeQtyOverReceipt.Title())
+	}
+}
