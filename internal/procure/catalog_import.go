@@ -273,7 +273,7 @@ func (s *Service) ImportCatalog(ctx context.Context, actor store.Actor, r io.Rea
 			}
 		}
 		if len(newProducts) > 0 {
-			if err := tx.DB().CreateInBatches(&newProducts, 500).Error; err != nil {
+			if err := tx.DB().CreateInBatches(&newProducts, tx.BatchSize()).Error; err != nil {
 				return fault.Wrap(fault.Conflict, err, "creating products")
 			}
 			for _, np := range newProducts {

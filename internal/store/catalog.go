@@ -104,7 +104,7 @@ func (tx *Tx) UpsertCatalogItems(items []CatalogItem) error {
 			items[i].LastReviewedAt = now
 		}
 	}
-	const batch = 500
+	batch := tx.BatchSize()
 	for start := 0; start < len(items); start += batch {
 		end := min(start+batch, len(items))
 		chunk := items[start:end]
@@ -117,28 +117,49 @@ func (tx *Tx) UpsertCatalogItems(items []CatalogItem) error {
 			return fault.Wrap(fault.Conflict, err, "saving catalog items %d-%d", start+1, end)
 		}
 	}
-	// Resolve ids (ON CONFLICT UPDATE does not return them on every driver)
-	// and replace breaks for the items that carry some.
-	var withBreaks []CatalogItem
+	// Resolve ids in bulk (ON CONFLICT UPDATE does not return them on every
+	// driver) and replace the breaks of the items that carry some: a handful
+	// of set-based statements instead of three per item.
+	bySupplier := map[int64][]int64{}
 	for _, it := range items {
 		if len(it.PriceBreaks) > 0 {
-			withBreaks = append(withBreaks, it)
+			bySupplier[it.SupplierID] = append(bySupplier[it.SupplierID], it.ProductID)
 		}
 	}
-	for _, it := range withBreaks {
-		var id int64
-		if err := tx.db.Model(&CatalogItem{}).Select("id").Where("supplier_id = ? AND product_id = ?", it.SupplierID, it.ProductID).Scan(&id).Error; err != nil {
-			return notFound(err, "catalog item")
+	ids := map[[2]int64]int64{}
+	for sup, prods := range bySupplier {
+		for start := 0; start < len(prods); start += batch {
+			var rows []CatalogItem
+			chunk := prods[start:min(start+batch, len(prods))]
+			if err := tx.db.Select("id", "supplier_id", "product_id").Where("supplier_id = ? AND product_id IN ?", sup, chunk).Find(&rows).Error; err != nil {
+				return notFound(err, "catalog items")
+			}
+			for _, r := range rows {
+				ids[[2]int64{r.SupplierID, r.ProductID}] = r.ID
+			}
 		}
-		if err := tx.db.Where("catalog_item_id = ?", id).Delete(&PriceBreak{}).Error; err != nil {
-			return notFound(err, "price breaks")
+	}
+	var itemIDs []int64
+	var breaks []PriceBreak
+	for _, it := range items {
+		if len(it.PriceBreaks) == 0 {
+			continue
 		}
+		id := ids[[2]int64{it.SupplierID, it.ProductID}]
+		itemIDs = append(itemIDs, id)
 		bs := append([]PriceBreak(nil), it.PriceBreaks...)
 		sort.Slice(bs, func(i, j int) bool { return bs[i].MinQty < bs[j].MinQty })
-		for i := range bs {
-			bs[i].ID, bs[i].CatalogItemID = 0, id
+		for _, b := range bs {
+			breaks = append(breaks, PriceBreak{CatalogItemID: id, MinQty: b.MinQty, UnitPriceMicros: b.UnitPriceMicros})
 		}
-		if err := tx.db.Create(&bs).Error; err != nil {
+	}
+	for start := 0; start < len(itemIDs); start += batch {
+		if err := tx.db.Where("catalog_item_id IN ?", itemIDs[start:min(start+batch, len(itemIDs))]).Delete(&PriceBreak{}).Error; err != nil {
+			return notFound(err, "price breaks")
+		}
+	}
+	if len(breaks) > 0 {
+		if err := tx.db.CreateInBatches(&breaks, batch).Error; err != nil {
 			return notFound(err, "price breaks")
 		}
 	}

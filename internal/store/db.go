@@ -149,3 +149,17 @@ func escapeLike(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return r.Replace(s)
 }
+
+// BatchSize is how many rows one multi-row INSERT should carry. The pure-Go
+// SQLite driver matches each bound parameter by a linear scan over all
+// arguments, so its cost grows with the square of the batch; PostgreSQL
+// prefers large batches (fewer round trips).
+func (s *Store) BatchSize() int {
+	if s.dialect == SQLite {
+		return 40
+	}
+	return 500
+}
+
+// BatchSize is the store's batch size, for bulk writes in a transaction.
+func (tx *Tx) BatchSize() int { return tx.store.BatchSize() }
