@@ -2,6 +2,7 @@ package docs
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"sort"
 	"strings"
@@ -258,7 +259,7 @@ func (in *interpreter) searchLabel(re *regexp.Regexp, direction string, valid fu
 		for ci, c := range r.Cells {
 			norm := normalize(c.Text)
 			loc := re.FindStringIndex(norm)
-			if loc == nil || loc[0] != 0 {
+			if loc == nil || loc[0] != 0 || !labelEnds(norm, loc[1]) {
 				continue
 			}
 			label := strings.TrimSpace(norm[:loc[1]])
@@ -285,6 +286,19 @@ func (in *interpreter) searchLabel(re *regexp.Regexp, direction string, valid fu
 		}
 	}
 	return "", FieldInfo{}, false
+}
+
+// labelEnds reports whether a label match ends at a word boundary, so the
+// value "PO-504853" is not read as the label "PO" followed by "-504853".
+func labelEnds(norm string, end int) bool {
+	if end >= len(norm) || end == 0 {
+		return true
+	}
+	prev, next := rune(norm[end-1]), rune(norm[end])
+	if prev == ' ' || prev == ':' || prev == '#' || prev == '.' {
+		return true
+	}
+	return !(next >= 'a' && next <= 'z' || next >= '0' && next <= '9' || next == '-' || next == '_' || next == '/')
 }
 
 // inlineOffset maps an offset in the normalised text back to the original
@@ -369,12 +383,35 @@ func (in *interpreter) findTable() {
 	var cols []column
 	var last *Line
 	var lastRow Row
+	// pending holds wrapped description text seen before we know whether
+	// it ends the previous line's description or starts the next one:
+	// Writer centres a short cell vertically against a wrapped one, so
+	// the first half of a description can come before its line's numbers.
+	type fragment struct {
+		text string
+		pos  float64
+	}
+	var pending []fragment
+	var lastLinePos float64
+	appendTo := func(l *Line, text string) {
+		if l != nil {
+			l.Description = strings.TrimSpace(l.Description + " " + text)
+		}
+	}
+	flushPending := func() {
+		for _, f := range pending {
+			appendTo(last, f.text)
+		}
+		pending = nil
+	}
 	in.tableEnd = -1
 	for ri, r := range rows {
 		if c, ok := in.headerColumns(r); ok {
+			flushPending()
 			cols = c
 			in.tableRows[ri] = true
 			last = nil
+			lastRow = r
 			continue
 		}
 		if cols == nil {
@@ -382,6 +419,21 @@ func (in *interpreter) findTable() {
 		}
 		line, ok := in.parseLine(r, cols)
 		if ok {
+			if line.Description == "" && len(pending) > 0 {
+				// Each fragment goes to the line whose numbers it is
+				// nearer to.
+				here := rowPos(r)
+				for _, f := range pending {
+					if last != nil && f.pos-lastLinePos < here-f.pos {
+						appendTo(last, f.text)
+					} else {
+						appendTo(&line, f.text)
+					}
+				}
+				pending = nil
+			}
+			flushPending()
+			lastLinePos = rowPos(r)
 			in.draft.Lines = append(in.draft.Lines, line)
 			last = &in.draft.Lines[len(in.draft.Lines)-1]
 			lastRow = r
@@ -389,20 +441,31 @@ func (in *interpreter) findTable() {
 			continue
 		}
 		if kind, _ := totalsKind(firstText(r)); kind != "" {
+			flushPending()
 			in.tableEnd = ri
 			return
 		}
-		if last != nil && in.isContinuation(r, lastRow, cols) {
+		if in.isContinuation(r, lastRow, cols) {
 			for _, c := range r.Cells {
-				last.Description = strings.TrimSpace(last.Description + " " + c.Text)
+				pending = append(pending, fragment{c.Text, rowPos(r)})
 			}
 			lastRow = r
 			in.tableRows[ri] = true
 		}
 	}
+	flushPending()
 	if cols != nil {
 		in.tableEnd = len(rows)
 	}
+}
+
+// rowPos is a row's vertical position: points on a PDF page, the row
+// number in a sheet.
+func rowPos(r Row) float64 {
+	if r.Sheet != "" {
+		return float64(r.Index)
+	}
+	return r.Y
 }
 
 func firstText(r Row) string {
@@ -436,15 +499,112 @@ func (in *interpreter) isContinuation(r, prev Row, cols []column) bool {
 		if _, isNum := in.number(c); isNum {
 			return false
 		}
-		if cols[assign[i]].kind != ColDescription {
+		switch cols[assign[i]].kind {
+		case ColDescription, ColVendorPart, ColLineNo, "unknown": // numbers were excluded above
+		default:
 			return false
 		}
 	}
 	return len(r.Cells) > 0
 }
 
-// parseLine reads one table row against the heading's columns.
+// parseLine reads one table row against the heading's columns. Cells
+// that run across column headings are first split at word boundaries;
+// when that reading fails the row is read as it was grouped.
 func (in *interpreter) parseLine(r Row, cols []column) (Line, bool) {
+	line, ok := in.parseCells(r, cols)
+	if split, changed := splitByColumns(r.Cells, cols); changed {
+		sr := r
+		sr.Cells = split
+		// The split reading wins only when it is needed: the row did not
+		// read as a line, or the split fills a text column left empty
+		// (a part number glued to its description).
+		if sl, sok := in.parseCells(sr, cols); sok && (!ok || columnsFilled(split, cols) > columnsFilled(r.Cells, cols)) {
+			return sl, true
+		}
+	}
+	return line, ok
+}
+
+// columnsFilled counts the columns that receive at least one cell.
+func columnsFilled(cells []Cell, cols []column) int {
+	seen := map[int]bool{}
+	for _, j := range assignColumns(cells, cols) {
+		seen[j] = true
+	}
+	return len(seen)
+}
+
+// splitByColumns breaks multi-word cells where producers with tight
+// table padding glued neighbouring columns together: around every number
+// (a number is never part of a multi-word value in a line table's numeric
+// columns), and between a part code and the description next to it when
+// the headings put those two columns side by side.
+func splitByColumns(cells []Cell, cols []column) ([]Cell, bool) {
+	partBeforeDesc, partAfterDesc := false, false
+	for j := 1; j < len(cols); j++ {
+		if cols[j-1].kind == ColVendorPart && cols[j].kind == ColDescription {
+			partBeforeDesc = true
+		}
+		if cols[j-1].kind == ColDescription && cols[j].kind == ColVendorPart {
+			partAfterDesc = true
+		}
+	}
+	changed := false
+	var out []Cell
+	for _, c := range cells {
+		if len(c.Words) < 2 {
+			out = append(out, c)
+			continue
+		}
+		n := len(c.Words)
+		part := Cell{Text: c.Words[0].Text, X0: c.Words[0].X0, X1: c.Words[0].X1, Size: c.Size}
+		for i := 1; i < n; i++ {
+			prev, w := c.Words[i-1].Text, c.Words[i].Text
+			cut := isNumberWord(prev) || isNumberWord(w) ||
+				(i == 1 && partBeforeDesc && isPartCode(prev)) ||
+				(i == n-1 && partAfterDesc && isPartCode(w))
+			if cut {
+				out = append(out, part)
+				part = Cell{Text: w, X0: c.Words[i].X0, X1: c.Words[i].X1, Size: c.Size}
+				changed = true
+				continue
+			}
+			part.Text += " " + w
+			part.X1 = c.Words[i].X1
+		}
+		out = append(out, part)
+	}
+	return out, changed
+}
+
+func isNumberWord(s string) bool {
+	_, ok := parseNumber(s, styleUnknown)
+	return ok
+}
+
+// isPartCode recognises supplier part numbers: letters and digits with a
+// separator ("AB-1234", "X/200") or upper-case letters and at least two
+// digits ("KT2257"), but not sizes such as "750ml" or "A5".
+func isPartCode(s string) bool {
+	letters, digits, upper, sep := 0, 0, 0, false
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r >= 'A' && r <= 'Z':
+			letters++
+			upper++
+		case r >= 'a' && r <= 'z':
+			letters++
+		case r == '-' || r == '/' || r == '.' || r == '_':
+			sep = true
+		}
+	}
+	return digits > 0 && letters > 0 && (sep || (digits >= 2 && upper == letters))
+}
+
+func (in *interpreter) parseCells(r Row, cols []column) (Line, bool) {
 	if len(r.Cells) < 2 {
 		return Line{}, false
 	}
@@ -551,7 +711,7 @@ func assignColumns(cells []Cell, cols []column) []int {
 		}
 	}
 	for j := 0; j < m; j++ {
-		cost[1][j] = distance(cells[0], cols[j])
+		cost[1][j] = distance(cells[0], cols, j)
 	}
 	for i := 2; i <= n; i++ {
 		for j := 0; j < m; j++ {
@@ -565,7 +725,7 @@ func assignColumns(cells []Cell, cols []column) []int {
 					best, arg = c, k
 				}
 			}
-			cost[i][j] = best + distance(cells[i-1], cols[j])
+			cost[i][j] = best + distance(cells[i-1], cols, j)
 			from[i][j] = arg
 		}
 	}
@@ -587,14 +747,33 @@ func assignColumns(cells []Cell, cols []column) []int {
 // columns for spreadsheets, where it is simply prohibitive).
 const sharedColumnPenalty = 50
 
-// distance between a cell and a column heading: zero-ish when they
-// overlap (more overlap is better), else the horizontal gap.
-func distance(c Cell, col column) float64 {
-	overlap := min(c.X1, col.x1) - max(c.X0, col.x0)
-	if overlap > 0 {
-		return -overlap / 1000
+// distance between a cell and column j. Headings and values are aligned
+// differently by every producer (left-aligned headings over right-aligned
+// numbers in spreadsheets, centred headings in Writer), so a cell is at
+// distance zero when it lies inside the column under any of the three
+// readings: the column running from its heading's left edge to the next
+// heading, running from the previous heading to its right edge, or
+// overlapping the heading. A tiny centre distance breaks ties.
+func distance(c Cell, cols []column, j int) float64 {
+	col := cols[j]
+	leftEnd, rightStart := math.Inf(1), math.Inf(-1)
+	if j+1 < len(cols) {
+		leftEnd = cols[j+1].x0
 	}
-	return -overlap
+	if j > 0 {
+		rightStart = cols[j-1].x1
+	}
+	d := min(
+		outside(c, col.x0, leftEnd),
+		outside(c, rightStart, col.x1),
+		outside(c, col.x0, col.x1),
+	)
+	return d + math.Abs((c.X0+c.X1)/2-(col.x0+col.x1)/2)/1000
+}
+
+// outside is how far the cell sticks out of [lo, hi].
+func outside(c Cell, lo, hi float64) float64 {
+	return max(0, lo-c.X0) + max(0, c.X1-hi)
 }
 
 // ---- totals ----

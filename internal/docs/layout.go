@@ -35,6 +35,15 @@ type Cell struct {
 	Ref     string  `json:"ref,omitempty"`  // spreadsheet cell reference ("D12")
 	Numeric bool    `json:"numeric,omitempty"`
 	Formula bool    `json:"formula,omitempty"`
+	// Words are the words of a multi-word PDF cell with their extents.
+	Words []Word `json:"words,omitempty"`
+}
+
+// Word is one word of a cell.
+type Word struct {
+	Text string  `json:"t"`
+	X0   float64 `json:"x0"`
+	X1   float64 `json:"x1"`
 }
 
 func (c Cell) center() float64 { return (c.X0 + c.X1) / 2 }
@@ -93,40 +102,80 @@ func buildRows(spans []span, page int) []Row {
 	return rows
 }
 
-// mergeCells joins the spans of one row into cells by horizontal gaps.
+// mergeCells joins the spans of one row into cells by horizontal gaps,
+// keeping the words of each cell with their positions: producers with
+// tight table padding (LibreOffice Writer) leave less than a space between
+// columns, and only the table headings can then tell where to split.
 func mergeCells(group []span) []Cell {
 	sort.SliceStable(group, func(i, j int) bool { return group[i].x0 < group[j].x0 })
 	var cells []Cell
 	var cur *Cell
-	var text strings.Builder
-	finish := func() {
-		if cur != nil {
-			cur.Text = strings.Join(strings.Fields(text.String()), " ")
-			cells = append(cells, *cur)
-			text.Reset()
+	var word *Word
+	endWord := func() {
+		if word != nil && word.Text != "" {
+			cur.Words = append(cur.Words, *word)
 		}
+		word = nil
+	}
+	finish := func() {
+		if cur == nil {
+			return
+		}
+		endWord()
+		texts := make([]string, len(cur.Words))
+		for i, w := range cur.Words {
+			texts[i] = w.Text
+		}
+		cur.Text = strings.Join(texts, " ")
+		cur.X1 = round2(cur.X1)
+		if len(cur.Words) == 1 {
+			cur.Words = nil // one word adds nothing to the cell itself
+		}
+		cells = append(cells, *cur)
+		cur = nil
 	}
 	for _, s := range group {
-		if cur != nil {
-			gap := s.x0 - cur.X1
-			if gap <= cellGap*max(cur.Size, s.size) {
-				if gap > 0.12*s.size && !strings.HasSuffix(text.String(), " ") {
-					text.WriteByte(' ')
-				}
-				text.WriteString(s.text)
-				cur.X1 = max(cur.X1, s.x1)
-				continue
-			}
+		if cur != nil && s.x0-cur.X1 > cellGap*max(cur.Size, s.size) {
 			finish()
 		}
-		cur = &Cell{X0: round2(s.x0), X1: s.x1, Size: s.size}
-		text.WriteString(s.text)
+		if cur == nil {
+			cur = &Cell{X0: round2(s.x0), X1: s.x1, Size: s.size}
+		}
+		if word != nil && s.x0-word.X1 > wordGap*s.size {
+			endWord()
+		}
+		addWords(s, &word, endWord)
+		cur.X1 = max(cur.X1, s.x1)
 	}
 	finish()
-	for i := range cells {
-		cells[i].X1 = round2(cells[i].X1)
-	}
 	return cells
+}
+
+// wordGap is the fraction of the font size above which two pieces of text
+// are separate words even without a space glyph between them.
+const wordGap = 0.12
+
+// addWords splits a span at its spaces, estimating positions inside the
+// span in proportion to the characters.
+func addWords(s span, word **Word, endWord func()) {
+	runes := []rune(s.text)
+	if len(runes) == 0 {
+		return
+	}
+	per := (s.x1 - s.x0) / float64(len(runes))
+	for i, r := range runes {
+		x0 := s.x0 + per*float64(i)
+		x1 := x0 + per
+		if r == ' ' || r == '\u00a0' || r == '\t' {
+			endWord()
+			continue
+		}
+		if *word == nil {
+			*word = &Word{X0: round2(x0)}
+		}
+		(*word).Text += string(r)
+		(*word).X1 = round2(x1)
+	}
 }
 
 func round2(f float64) float64 {

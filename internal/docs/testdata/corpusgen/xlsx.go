@@ -22,15 +22,11 @@ func renderXLSX(inv Invoice) ([]byte, error) {
 	var errs []error
 	set := func(ref string, v any) { errs = append(errs, f.SetCellValue(sh, ref, v)) }
 	num := func(ref, v string) { errs = append(errs, f.SetCellDefault(sh, ref, v)) }
-	places := "0.00"
-	if inv.decimals() == 0 {
-		places = "0"
-	}
 	locale := ""
 	if inv.Decimal == "comma" {
 		locale = "[$-407]"
 	}
-	moneyFmt := locale + "#,##0." + places[2:]
+	moneyFmt := locale + "#,##0.00"
 	if inv.decimals() == 0 {
 		moneyFmt = locale + "#,##0"
 	}
@@ -128,7 +124,21 @@ func renderXLSX(inv Invoice) ([]byte, error) {
 	}
 	put(inv.Labels["total"]+" ("+inv.Currency+")", inv.total())
 	set(fmt.Sprintf("A%d", row+1), inv.Notes)
-	errs = append(errs, f.SetColWidth(sh, "A", "A", 16), f.SetColWidth(sh, "B", "C", 30), f.SetColWidth(sh, "D", "F", 14))
+	for i, c := range inv.Columns {
+		name, _ := excelize.ColumnNumberToName(i + 1)
+		width := map[string]float64{"description": 34, "line_no": 6, "uom": 7}[c]
+		if width == 0 || i >= 4 { // E and F also hold the header labels and values
+			width = max(width, 14)
+		}
+		errs = append(errs, f.SetColWidth(sh, name, name, width))
+	}
+	if len(inv.Columns) < 6 {
+		errs = append(errs, f.SetColWidth(sh, "F", "F", 14))
+	}
+	// Fit the sheet to one page wide, as a supplier would before printing.
+	one, zero, fit := 1, 0, true
+	errs = append(errs, f.SetSheetProps(sh, &excelize.SheetPropsOptions{FitToPage: &fit}),
+		f.SetPageLayout(sh, &excelize.PageLayoutOptions{FitToWidth: &one, FitToHeight: &zero}))
 	for _, err := range errs {
 		if err != nil {
 			return nil, fmt.Errorf("xlsx %s: %w", inv.ID, err)
