@@ -92,6 +92,9 @@ func Extract(ctx context.Context, data []byte, kind Kind, hints *Hints, limits L
 			return nil, err
 		}
 		draft := interpret(layout, hints)
+		if err := requireInvoice(draft); err != nil {
+			return nil, err
+		}
 		return &Result{Draft: draft, Layout: layout}, nil
 	case KindXLSX:
 		return extractXLSX(data, hints, limits)
@@ -118,4 +121,14 @@ func readLimited(path string, max int64) ([]byte, error) {
 		return nil, refuse(RefusedTooLarge, "the file is larger than the limit of %d bytes", max)
 	}
 	return data, nil
+}
+
+// requireInvoice refuses a document in which nothing of an invoice was
+// found: a draft with every field empty is not worth a review screen, and
+// the reason "no invoice in this file" is clearer than ten missing fields.
+func requireInvoice(d Draft) error {
+	if d.InvoiceNumber == "" && d.Total == "" && len(d.Lines) == 0 {
+		return refuse(RefusedNotInvoice, "the file was read but no invoice number, invoice lines or total were found in it")
+	}
+	return nil
 }

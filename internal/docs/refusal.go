@@ -17,6 +17,7 @@ const (
 	RefusedTooLarge    RefusalCode = "too_large"   // over the upload, page, row or unzip limits
 	RefusedMalformed   RefusalCode = "malformed"   // the reader could not make sense of the file
 	RefusedNoText      RefusalCode = "no_text"     // an image-only PDF with no text layer
+	RefusedNotInvoice  RefusalCode = "not_invoice" // readable, but nothing of an invoice in it
 	RefusedTimeout     RefusalCode = "timeout"     // the child ran out of wall-clock time
 	RefusedCrashed     RefusalCode = "crashed"     // the child died (memory limit, stack, panic)
 )

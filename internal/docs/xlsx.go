@@ -135,7 +135,11 @@ func extractXLSX(data []byte, hints *Hints, limits Limits) (res *Result, err err
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Draft: interpret(layout, hints), Layout: layout}, nil
+	draft := interpret(layout, hints)
+	if err := requireInvoice(draft); err != nil {
+		return nil, err
+	}
+	return &Result{Draft: draft, Layout: layout}, nil
 }
 
 // workbookLayout turns the visible sheets into layout rows of raw values.
