@@ -10,15 +10,20 @@ type Currency struct {
 	Exponent int    `json:"exponent"`
 }
 
-// currencies lists the active ISO 4217 currencies. Most use two
+// currencyList lists the active ISO 4217 currencies. Most use two
 // decimals; the exceptions are why the table exists at all: guessing "2"
 // would bill a yen invoice a hundred times over.
-// The values carry their Code string so lookups never allocate.
-var currencies = func() map[[3]byte]Currency {
-	m := make(map[[3]byte]Currency, 180)
+//
+// They live in a slice indexed through a 26×26×26 table of small integers,
+// so a lookup is two array reads: no hashing on the matcher's hot path, and
+// the Code strings are shared, never allocated.
+var currencyList, currencyIndex = func() ([]Currency, *[26 * 26 * 26]uint8) {
+	list := []Currency{{}} // index 0 means "not a currency"
+	var index [26 * 26 * 26]uint8
 	add := func(exp int, codes ...string) {
 		for _, c := range codes {
-			m[[3]byte{c[0], c[1], c[2]}] = Currency{Code: c, Exponent: exp}
+			list = append(list, Currency{Code: c, Exponent: exp})
+			index[currencySlot([3]byte{c[0], c[1], c[2]})] = uint8(len(list) - 1)
 		}
 	}
 	add(0, "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF",
@@ -39,8 +44,20 @@ var currencies = func() map[[3]byte]Currency {
 		"SVC", "SYP", "SZL", "THB", "TJS", "TMT", "TOP", "TRY", "TTD", "TWD",
 		"TZS", "UAH", "USD", "UYU", "UZS", "VES", "WST", "XCD", "YER", "ZAR",
 		"ZMW", "ZWG")
-	return m
+	if len(list) > 255 {
+		panic("matching: currency table outgrew its uint8 index")
+	}
+	return list, &index
 }()
+
+func currencySlot(k [3]byte) int {
+	return int(k[0]-'A')*26*26 + int(k[1]-'A')*26 + int(k[2]-'A')
+}
+
+func lookupKey(k [3]byte) (Currency, bool) {
+	i := currencyIndex[currencySlot(k)]
+	return currencyList[i], i != 0
+}
 
 // currencyKey upper-cases a three-letter code into a map key without
 // allocating, so the matcher can look currencies up on its hot path.
@@ -69,8 +86,7 @@ func LookupCurrency(code string) (Currency, bool) {
 	if !ok {
 		return Currency{}, false
 	}
-	c, ok := currencies[k]
-	return c, ok
+	return lookupKey(k)
 }
 
 // CurrencyExponent returns the number of minor-unit decimals of code.
@@ -79,7 +95,7 @@ func CurrencyExponent(code string) (int, bool) {
 	if !ok {
 		return 0, false
 	}
-	c, ok := currencies[k]
+	c, ok := lookupKey(k)
 	return c.Exponent, ok
 }
 

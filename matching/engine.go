@@ -26,7 +26,11 @@ func Match(in *Input) Decision {
 // matches many invoices in a loop allocates nothing for matched invoices.
 // Everything d held before is overwritten (keep a copy if you need it).
 func MatchInto(d *Decision, in *Input) {
-	*d = Decision{Lines: d.Lines[:0], Reasons: d.Reasons[:0], Version: EngineVersion}
+	lines := d.Lines[:0]
+	if n := len(in.Invoice.Lines); cap(lines) < n {
+		lines = make([]LineResult, 0, n) // one allocation instead of append's doublings
+	}
+	*d = Decision{Lines: lines, Reasons: d.Reasons[:0], Version: EngineVersion}
 	var buf [smallPO]int64
 	m := matcher{in: in, d: d}
 	if n := len(in.PO.Lines); n <= smallPO {

@@ -155,19 +155,27 @@ func (m *matcher) checkDuplicates() {
 			continue
 		}
 		pn := appendNormalisedNumber(priorBuf[:0], p.Number)
-		priorDay, priorDated := civilDay(p.Date)
-		apart := satSub(ownDay, priorDay)
-		ref := func() *PriorRef {
-			return &PriorRef{ID: p.ID, Number: p.Number, Date: p.Date, Total: p.Total, DaysApart: absI(apart)}
-		}
 		if len(own) > 0 && bytes.Equal(own, pn) {
-			m.addHeader(Reason{Code: CodeDuplicateInvoice, Message: msgDuplicate(inv.Number, p, string(own)), Prior: ref()})
+			m.addHeader(Reason{Code: CodeDuplicateInvoice, Message: msgDuplicate(inv.Number, p, string(own)), Prior: priorRef(p, ownDay)})
 			continue
 		}
-		if ownDated && priorDated && p.Total == inv.Total && sameCurrency(p.Currency, inv.Currency) && absI(apart) <= window {
-			m.addHeader(Reason{Code: CodeNearDuplicate, Message: msgNearDuplicate(p, absI(apart), m.exp), Prior: ref()})
+		// Dates are only worked out for the rare prior with the same total.
+		if !ownDated || p.Total != inv.Total || !sameCurrency(p.Currency, inv.Currency) {
+			continue
+		}
+		priorDay, priorDated := civilDay(p.Date)
+		if apart := absI(satSub(ownDay, priorDay)); priorDated && apart <= window {
+			m.addHeader(Reason{Code: CodeNearDuplicate, Message: msgNearDuplicate(p, apart, m.exp), Prior: priorRef(p, ownDay)})
 		}
 	}
+}
+
+func priorRef(p *PriorInvoice, ownDay int64) *PriorRef {
+	ref := &PriorRef{ID: p.ID, Number: p.Number, Date: p.Date, Total: p.Total}
+	if day, ok := civilDay(p.Date); ok {
+		ref.DaysApart = absI(satSub(ownDay, day))
+	}
+	return ref
 }
 
 // civilDay numbers calendar days (in the date's own location) so "days

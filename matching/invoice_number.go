@@ -30,11 +30,8 @@ func appendNormalisedNumber(dst []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			switch {
-			case c >= 'a' && c <= 'z':
-				dst = append(dst, c-('a'-'A'))
-			case c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
-				dst = append(dst, c)
+			if k := asciiKeep[c]; k != 0 {
+				dst = append(dst, k)
 			}
 			i++
 			continue
@@ -59,3 +56,16 @@ func appendNormalisedNumber(dst []byte, s string) []byte {
 	}
 	return dst
 }
+
+// asciiKeep maps an ASCII byte to its normalised form, 0 for bytes that are
+// dropped: one table read per byte instead of a chain of range tests.
+var asciiKeep = func() (t [utf8.RuneSelf]byte) {
+	for c := byte('0'); c <= '9'; c++ {
+		t[c] = c
+	}
+	for c := byte('A'); c <= 'Z'; c++ {
+		t[c] = c
+		t[c+('a'-'A')] = c
+	}
+	return t
+}()
