@@ -82,7 +82,7 @@ func FuzzNormaliseInvoiceNumber(f *testing.F) {
 		if !utf8.ValidString(n) {
 			t.Fatalf("%q → invalid UTF-8 %q", s, n)
 		}
-		tail := strings.TrimLeft(n, strings.TrimRight(n, "0123456789"))
+		tail := strings.TrimPrefix(n, strings.TrimRight(n, "0123456789"))
 		if len(tail) > 1 && tail[0] == '0' {
 			t.Fatalf("%q → %q keeps a leading zero in its tail", s, n)
 		}
