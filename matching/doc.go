@@ -50,8 +50,13 @@
 // Any reason other than awaiting_receipt makes the invoice an Exception for
 // accounts payable; otherwise any awaiting line makes it AwaitingReceipt (the
 // store re-runs the match when goods arrive); otherwise it is Matched and
-// goes to the payable queue. Each LineResult carries QuantityEffect, what the
-// store adds to POLine.InvoicedQty once the invoice is payable.
+// goes to the payable queue. Each LineResult carries QuantityEffect, and
+// Decision.Effects sums them per PO line: what the store adds to
+// POLine.InvoicedQty once the invoice is payable. Because availability is
+// read from InvoicedQty, the store must apply those effects and re-run
+// waiting invoices one at a time, oldest first, under the PO line's row
+// lock; two invoices re-matched concurrently on stale figures could both
+// claim the same receipt.
 //
 // # Credit notes
 //
@@ -73,7 +78,8 @@
 //
 // # Explaining
 //
-// Every Reason has a Code for programs, a Message for people ("line 1: 500
+// Every Reason has a Code for programs (AllCodes, Code.Title for filter
+// labels), a Message for people ("line 1: 500
 // invoiced, 480 received, 0 already invoiced: 20 more than received …") and,
 // where numbers drove it, a Figure: expected, actual, difference, the
 // allowance and which level each tolerance came from. Stores should persist
