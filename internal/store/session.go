@@ -1,0 +1,146 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// WebSession is one browser session as scs stores it. Token is the SHA-256
+// of the cookie value (scs HashTokenInStore), so the table grants nothing if
+// read. UserID is copied out of the session data at each commit so that an
+// admin disabling a user can end every session of theirs with one DELETE.
+type WebSession struct {
+	Token     string `gorm:"primaryKey"`
+	Data      []byte
+	Expiry    time.Time
+	UserID    *int64
+	UpdatedAt time.Time
+}
+
+func (WebSession) TableName() string { return "web_sessions" }
+
+func init() { RegisterModel(&WebSession{}) }
+
+// SessionStore implements scs.Store and scs.CtxStore on the pogate database,
+// so sessions work the same on PostgreSQL and SQLite and survive restarts
+// and several replicas.
+type SessionStore struct {
+	store *Store
+	// OwnerOf reads the signed-in user id out of encoded session data (the
+	// portal sets it to decode with the session manager's codec); 0 = nobody.
+	OwnerOf func(data []byte) int64
+	// SkipTouch skips re-writing a session whose data did not change when its
+	// expiry moved by less than this. With an idle timeout scs commits on
+	// every request; this turns most of those writes into none at the cost
+	// of the idle deadline being up to SkipTouch early.
+	SkipTouch time.Duration
+}
+
+// Sessions returns the session store of s.
+func (s *Store) Sessions() *SessionStore { return &SessionStore{store: s} }
+
+type sessionSeenKey struct{}
+
+// sessionSeen remembers what FindCtx read for this request, so CommitCtx can
+// tell an unchanged session from a changed one.
+type sessionSeen struct {
+	token  string
+	data   []byte
+	expiry time.Time
+}
+
+// WithSessionMemo prepares ctx so that a Find followed by a Commit of the same
+// unchanged session in one request can skip the write.
+func WithSessionMemo(ctx context.Context) context.Context {
+	return context.WithValue(ctx, sessionSeenKey{}, &sessionSeen{})
+}
+
+// Find is scs.Store.Find.
+func (ss *SessionStore) Find(token string) ([]byte, bool, error) {
+	return ss.FindCtx(context.Background(), token)
+}
+
+// FindCtx returns live session data; expired rows are not found.
+func (ss *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
+	var row WebSession
+	err := ss.store.db.WithContext(ctx).Select("token", "data", "expiry").
+		Where("token = ? AND expiry > ?", token, ss.store.Now()).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("store: find session: %w", err)
+	}
+	if seen, ok := ctx.Value(sessionSeenKey{}).(*sessionSeen); ok {
+		*seen = sessionSeen{token: token, data: row.Data, expiry: row.Expiry}
+	}
+	return row.Data, true, nil
+}
+
+// Commit is scs.Store.Commit.
+func (ss *SessionStore) Commit(token string, b []byte, expiry time.Time) error {
+	return ss.CommitCtx(context.Background(), token, b, expiry)
+}
+
+// CommitCtx inserts or overwrites a session.
+func (ss *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
+	if seen, ok := ctx.Value(sessionSeenKey{}).(*sessionSeen); ok && ss.SkipTouch > 0 &&
+		seen.token == token && string(seen.data) == string(b) && expiry.Sub(seen.expiry) < ss.SkipTouch {
+		return nil
+	}
+	row := WebSession{Token: token, Data: b, Expiry: expiry.UTC(), UpdatedAt: ss.store.Now()}
+	if ss.OwnerOf != nil {
+		if id := ss.OwnerOf(b); id > 0 {
+			row.UserID = &id
+		}
+	}
+	err := ss.store.db.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "token"}},
+		DoUpdates: clause.AssignmentColumns([]string{"data", "expiry", "user_id", "updated_at"}),
+	}).Create(&row).Error
+	if err != nil {
+		return fmt.Errorf("store: commit session: %w", err)
+	}
+	return nil
+}
+
+// Delete is scs.Store.Delete.
+func (ss *SessionStore) Delete(token string) error { return ss.DeleteCtx(context.Background(), token) }
+
+// DeleteCtx removes a session; a missing one is not an error.
+func (ss *SessionStore) DeleteCtx(ctx context.Context, token string) error {
+	if err := ss.store.db.WithContext(ctx).Where("token = ?", token).Delete(&WebSession{}).Error; err != nil {
+		return fmt.Errorf("store: delete session: %w", err)
+	}
+	return nil
+}
+
+// EndUserSessions deletes every session of a user (disable, password reset).
+func (s *Store) EndUserSessions(ctx context.Context, userID int64) (int64, error) {
+	res := s.db.WithContext(ctx).Where("user_id = ?", userID).Delete(&WebSession{})
+	if res.Error != nil {
+		return 0, fmt.Errorf("store: end sessions of user %d: %w", userID, res.Error)
+	}
+	return res.RowsAffected, nil
+}
+
+// CountUserSessions counts live sessions of a user (admin page, tests).
+func (s *Store) CountUserSessions(ctx context.Context, userID int64) (int64, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&WebSession{}).Where("user_id = ? AND expiry > ?", userID, s.Now()).Count(&n).Error
+	return n, notFound(err, "sessions")
+}
+
+// DeleteExpiredSessions removes dead rows; the portal runs it periodically.
+func (s *Store) DeleteExpiredSessions(ctx context.Context) (int64, error) {
+	res := s.db.WithContext(ctx).Where("expiry <= ?", s.Now()).Delete(&WebSession{})
+	if res.Error != nil {
+		return 0, fmt.Errorf("store: delete expired sessions: %w", res.Error)
+	}
+	return res.RowsAffected, nil
+}

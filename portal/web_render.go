@@ -1,0 +1,284 @@
+package portal
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/pogate/pogate/internal/fault"
+	"github.com/pogate/pogate/internal/store"
+	"github.com/pogate/pogate/matching"
+	"github.com/pogate/pogate/templates"
+)
+
+// pageSets holds one parsed template set per page (layout + partials +
+// page), so every page defines its own "title" and "content" blocks.
+var (
+	pageSets     map[string]*template.Template
+	pageSetsErr  error
+	pageSetsOnce sync.Once
+)
+
+// templateFuncs are the helpers every template may call. Anything that
+// depends on the request (time zone) is a method of *view instead.
+var templateFuncs = template.FuncMap{
+	"money":       moneyLabel,
+	"unitPrice":   func(micros int64, cur string) string { return cur + " " + matching.FormatUnitPrice(micros) },
+	"statusLabel": func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+	"qty":         func(q int64) string { return groupDigits(strconv.FormatInt(q, 10)) },
+	"add":         func(a, b int) int { return a + b },
+	"deref":       func(p *int64) int64 { return derefInt(p) },
+	"title":       func(s string) string { return strings.ToUpper(s[:min(1, len(s))]) + strings.ReplaceAll(s[min(1, len(s)):], "_", " ") },
+}
+
+func derefInt(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+func loadPageSets() (map[string]*template.Template, error) {
+	pageSetsOnce.Do(func() {
+		names, err := fs.Glob(templates.FS, "pages/*.html")
+		if err != nil {
+			pageSetsErr = err
+			return
+		}
+		sets := make(map[string]*template.Template, len(names))
+		for _, n := range names {
+			t, err := template.New("layout.html").Funcs(templateFuncs).ParseFS(templates.FS, "layout.html", "partials.html", n)
+			if err != nil {
+				pageSetsErr = fmt.Errorf("portal: template %s: %w", n, err)
+				return
+			}
+			sets[strings.TrimSuffix(path.Base(n), ".html")] = t
+		}
+		pageSets = sets
+	})
+	return pageSets, pageSetsErr
+}
+
+// moneyLabel renders minor units with the currency code and thousands
+// separators: "USD 12,345.60".
+func moneyLabel(minor int64, currency string) string {
+	s := money(minor, currency)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, hasFrac := strings.Cut(s, ".")
+	out := groupDigits(whole)
+	if hasFrac {
+		out += "." + frac
+	}
+	if neg {
+		out = "−" + out
+	}
+	return currency + " " + out
+}
+
+func groupDigits(s string) string {
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// flash is a one-time message shown after a redirect.
+type flash struct {
+	Kind string // ok | warn | error
+	Text string
+}
+
+type navItem struct {
+	Href, Label string
+	Current     bool
+}
+
+// pager is the data of the "pager" partial.
+type pager struct {
+	Total            int64
+	From, To         int64
+	PrevURL, NextURL string
+}
+
+func newPager(c *gin.Context, p store.Page, total int64) *pager {
+	n := max(p.Number, 1)
+	size := int64(p.Limit())
+	pg := &pager{Total: total, From: int64(n-1)*size + 1, To: min(int64(n)*size, total)}
+	if total == 0 {
+		pg.From = 0
+	}
+	link := func(page int) string {
+		q := c.Request.URL.Query()
+		q.Set("page", strconv.Itoa(page))
+		return c.Request.URL.Path + "?" + q.Encode()
+	}
+	if n > 1 {
+		pg.PrevURL = link(n - 1)
+	}
+	if int64(n)*size < total {
+		pg.NextURL = link(n + 1)
+	}
+	return pg
+}
+
+// view is what every page template receives.
+type view struct {
+	Title        string
+	Actor        store.Actor
+	Signed       bool
+	UserName     string
+	SupplierName string
+	Brand        store.BrandSettings
+	TZName       string
+	Nav          []navItem
+	Flashes      []flash
+	// Errors are field errors keyed by form field ("" for the whole form).
+	Errors map[string]string
+	// Form is what the user sent, re-shown after an error.
+	Form   url.Values
+	Pager  *pager
+	Query  url.Values
+	Data   any
+	loc    *time.Location
+	now    time.Time
+}
+
+// Overdue reports whether a deadline has passed.
+func (v *view) Overdue(t *time.Time) bool { return t != nil && v.now.After(*t) }
+
+// Day renders a time (or *time.Time) as a date in the brand's time zone.
+func (v *view) Day(t any) string { return v.format(t, "2 Jan 2006") }
+
+// When renders a time with hours and minutes in the brand's time zone.
+func (v *view) When(t any) string { return v.format(t, "2 Jan 2006 15:04") }
+
+// ISODay renders a date for a date input (YYYY-MM-DD).
+func (v *view) ISODay(t any) string { return v.format(t, "2006-01-02") }
+
+func (v *view) format(t any, layout string) string {
+	var tt time.Time
+	switch x := t.(type) {
+	case time.Time:
+		tt = x
+	case *time.Time:
+		if x == nil {
+			return ""
+		}
+		tt = *x
+	default:
+		return ""
+	}
+	if tt.IsZero() {
+		return ""
+	}
+	return tt.In(v.loc).Format(layout)
+}
+
+// Field returns what the user sent for a form field.
+func (v *view) Field(name string) string { return v.Form.Get(name) }
+
+// Err returns the error of one field.
+func (v *view) Err(name string) string { return v.Errors[name] }
+
+// Q returns a query parameter of the current request.
+func (v *view) Q(name string) string { return v.Query.Get(name) }
+
+// Is reports whether the actor has one of the roles (admin has all but supplier).
+func (v *view) Is(roles ...string) bool {
+	rs := make([]store.Role, len(roles))
+	for i, r := range roles {
+		rs[i] = store.Role(r)
+	}
+	return v.Actor.HasRole(rs...)
+}
+
+// IsSupplier reports whether the viewer is a supplier user.
+func (v *view) IsSupplier() bool { return v.Actor.IsSupplier() }
+
+// newView fills the parts of a view every page needs.
+func (s *Server) newView(c *gin.Context, title string) *view {
+	a := actorOf(c)
+	v := &view{Title: title, Actor: a, Signed: a.Kind != "", Query: c.Request.URL.Query(), Form: url.Values{}, loc: time.UTC, TZName: "UTC", now: s.Store.Now()}
+	if b, err := s.Store.Brand(c); err == nil {
+		v.Brand = b
+		if loc, err := time.LoadLocation(b.TimeZone); err == nil {
+			v.loc, v.TZName = loc, b.TimeZone
+		}
+	}
+	if u, ok := c.Get(userKey); ok {
+		v.UserName = u.(store.User).Name
+		if v.UserName == "" {
+			v.UserName = u.(store.User).Email
+		}
+	}
+	if a.IsSupplier() && a.SupplierID > 0 {
+		if sp, err := s.Store.Supplier(c, a.SupplierID); err == nil {
+			v.SupplierName = sp.Name
+		}
+	}
+	if v.Signed {
+		v.Nav = navFor(a, c.Request.URL.Path)
+	}
+	v.Flashes = s.popFlashes(c)
+	return v
+}
+
+// render writes one page. Rendering into a buffer first means a template
+// error becomes a clean 500 page instead of half a page.
+func (s *Server) render(c *gin.Context, status int, page string, v *view) {
+	sets, err := loadPageSets()
+	if err != nil {
+		s.Log.Error("templates", "error", err)
+		c.String(http.StatusInternalServerError, "templates failed to load")
+		return
+	}
+	t, ok := sets[page]
+	if !ok {
+		s.Log.Error("no such page template", "page", page)
+		c.String(http.StatusInternalServerError, "page template missing")
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, v); err != nil {
+		s.Log.Error("render", "page", page, "error", err)
+		if page != "error" {
+			s.renderError(c, http.StatusInternalServerError, &fault.Error{Code: fault.Internal, Message: "this page could not be shown; it has been logged"})
+			return
+		}
+		c.String(http.StatusInternalServerError, "error page failed")
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+// errorsOf turns a command error into field errors for re-showing a form.
+// It returns ok=false for errors that are not about the input (not found,
+// forbidden, internal), which are answered with an error page instead.
+func errorsOf(err error) (map[string]string, int, bool) {
+	fe := classify(err)
+	switch fe.Code {
+	case fault.Invalid, fault.Conflict, fault.Unprocessable, fault.TooLarge, fault.RateLimited:
+		return map[string]string{fe.Field: fe.Message}, statusOf(fe.Code), true
+	}
+	return nil, 0, false
+}
