@@ -175,4 +175,3 @@ func (s *Server) postSetPassword(purpose string) gin.HandlerFunc {
 		redirect(c, "/signin")
 	}
 }
-

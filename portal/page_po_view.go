@@ -26,7 +26,7 @@ type poPageData struct {
 	Actions []poAction
 	// Sections are extra blocks (acknowledgement, shipments, invoices) added
 	// by feature page files.
-	Sections []poSection
+	Sections  []poSection
 	CanCancel bool
 }
 

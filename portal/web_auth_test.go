@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
 )
 
 func TestSignInRenewsTokenAndSignOutEndsSession(t *testing.T) {
@@ -216,4 +215,3 @@ func mustURL(s string) *url.URL {
 }
 
 func itoa(n int64) string { return strconvI(n) }
-

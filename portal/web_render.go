@@ -37,7 +37,9 @@ var templateFuncs = template.FuncMap{
 	"qty":         func(q int64) string { return groupDigits(strconv.FormatInt(q, 10)) },
 	"add":         func(a, b int) int { return a + b },
 	"deref":       func(p *int64) int64 { return derefInt(p) },
-	"title":       func(s string) string { return strings.ToUpper(s[:min(1, len(s))]) + strings.ReplaceAll(s[min(1, len(s)):], "_", " ") },
+	"title": func(s string) string {
+		return strings.ToUpper(s[:min(1, len(s))]) + strings.ReplaceAll(s[min(1, len(s)):], "_", " ")
+	},
 }
 
 func derefInt(p *int64) int64 {
@@ -154,12 +156,12 @@ type view struct {
 	// Errors are field errors keyed by form field ("" for the whole form).
 	Errors map[string]string
 	// Form is what the user sent, re-shown after an error.
-	Form   url.Values
-	Pager  *pager
-	Query  url.Values
-	Data   any
-	loc    *time.Location
-	now    time.Time
+	Form  url.Values
+	Pager *pager
+	Query url.Values
+	Data  any
+	loc   *time.Location
+	now   time.Time
 }
 
 // Overdue reports whether a deadline has passed.
