@@ -81,9 +81,9 @@ func (m *ack855Mapper) segment(c *mapCtx) {
 			d.Dates = append(d.Dates, c.readDate())
 		}
 	case "PO1":
-		var l AckLine
-		l.LineNumber, l.Quantity, l.Unit, l.UnitPrice, l.PriceBasis, l.Item = c.readLineHead(false)
-		d.Lines = append(d.Lines, l)
+		d.Lines = append(d.Lines, AckLine{})
+		l := &d.Lines[len(d.Lines)-1]
+		c.readLineHead(false, &l.LineNumber, &l.Quantity, &l.Unit, &l.UnitPrice, &l.PriceBasis, &l.Item)
 	case "PID":
 		if inDetail {
 			l := &d.Lines[len(d.Lines)-1]

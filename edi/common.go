@@ -76,10 +76,11 @@ func (it *Item) ids() []ProductID {
 // IT106, LIN02), enforcing that each pair is complete.
 func (c *mapCtx) readIDs(it *Item, first, last int) {
 	for i := first; i+1 <= last && i <= c.seg.Len(); i += 2 {
-		c.pair(i, i+1)
-		q, id := string(c.raw(i)), string(c.raw(i+1))
-		if q != "" && id != "" {
-			it.addID(q, id)
+		q, id := c.raw(i), c.raw(i+1)
+		if len(q) > 0 && len(id) > 0 {
+			it.addID(c.str(q), c.str(id))
+		} else {
+			c.pair(i, i+1)
 		}
 	}
 }

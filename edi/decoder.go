@@ -51,6 +51,10 @@ type Decoder struct {
 	ctx     mapCtx
 	fileErr []*Error
 	done    bool
+	in      interner
+	// lineHint is the line count of the previous document of each set, used
+	// to size the next one's line slice in one allocation.
+	lineHint map[string]int
 }
 
 // NewDecoder returns a Decoder reading r.
@@ -213,6 +217,7 @@ func (d *Decoder) handle(seg *Segment, off int64) {
 		}
 		if d.mapper != nil {
 			d.ctx.seg, d.ctx.pos, d.ctx.off = seg, d.tx.Segments, off
+			d.ctx.segStr, d.ctx.haveStr = "", false
 			d.mapper.segment(&d.ctx)
 		}
 		return
@@ -429,9 +434,9 @@ func (d *Decoder) startTransaction(seg *Segment, off int64) {
 	}
 	d.mapper = nil
 	if !d.opts.EnvelopeOnly {
-		d.mapper = newMapper(t.Set)
+		d.mapper = newMapper(t.Set, d.lineHint[t.Set])
 	}
-	d.ctx = mapCtx{tx: t, shortDates: d.grp != nil && shortDateVersion(d.grp.Version)}
+	d.ctx = mapCtx{tx: t, shortDates: d.grp != nil && shortDateVersion(d.grp.Version), in: &d.in}
 }
 
 // closeTransaction ends the set; missingSE adds the AK5 "trailer missing".
@@ -441,8 +446,12 @@ func (d *Decoder) closeTransaction(off int64, missingSE bool) {
 		d.txErr(AK5TrailerMissing, "SE", off, "transaction set %s has no SE trailer", t.ControlNumber)
 	}
 	if d.mapper != nil {
-		d.ctx.seg, d.ctx.pos, d.ctx.off = nil, t.Segments, off
+		d.ctx.seg, d.ctx.pos, d.ctx.off = &noSegment, t.Segments, off
 		t.Document = d.mapper.finish(&d.ctx)
+		if d.lineHint == nil {
+			d.lineHint = map[string]int{}
+		}
+		d.lineHint[t.Set] = d.mapper.lines()
 		d.mapper = nil
 	}
 	if d.grp != nil {
@@ -472,3 +481,6 @@ func (d *Decoder) endTransaction(seg *Segment, off int64) {
 
 // itoa is strconv.Itoa, short.
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// noSegment stands in for "the current segment" when a mapper finishes.
+var noSegment Segment

@@ -73,12 +73,12 @@ func (m *inv810Mapper) segment(c *mapCtx) {
 		if m.sawTDS {
 			c.segErr("IT1", AK3OutOfOrder, "IT1 after TDS")
 		}
-		var l InvoiceLine
-		l.LineNumber, l.Quantity, l.Unit, l.UnitPrice, l.PriceBasis, l.Item = c.readLineHead(true)
+		d.Lines = append(d.Lines, InvoiceLine{})
+		l := &d.Lines[len(d.Lines)-1]
+		c.readLineHead(true, &l.LineNumber, &l.Quantity, &l.Unit, &l.UnitPrice, &l.PriceBasis, &l.Item)
 		if len(c.raw(4)) == 0 {
 			c.elemErr(4, AK4MandatoryMissing, SeverityReject, "IT104 unit price is mandatory on an invoice line")
 		}
-		d.Lines = append(d.Lines, l)
 	case "PID":
 		if inDetail {
 			l := &d.Lines[len(d.Lines)-1]

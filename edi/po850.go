@@ -52,18 +52,18 @@ type po850Mapper struct {
 	parties parties
 }
 
-// readPOLine reads the PO1-shaped segments (PO1 in 850/855, IT1 in 810
-// shares the layout): line number, quantity, unit, price, basis, ids.
-func (c *mapCtx) readLineHead(qtyReq bool) (num string, qty Decimal, unit string, price Decimal, basis string, it Item) {
-	num = c.text(1, false)
-	qty = c.quantity(2, qtyReq)
-	unit = c.text(3, qtyReq)
-	price = c.real(4, false)
-	basis = c.text(5, false)
+// readLineHead reads the PO1-shaped segments (PO1 in 850/855, IT1 in 810
+// share the layout) straight into the line: line number, quantity, unit,
+// price, basis, product ids.
+func (c *mapCtx) readLineHead(qtyReq bool, num *string, qty *Decimal, unit *string, price *Decimal, basis *string, it *Item) {
+	*num = c.text(1, false)
+	*qty = c.quantity(2, qtyReq)
+	*unit = c.text(3, qtyReq)
+	*price = c.real(4, false)
+	*basis = c.text(5, false)
 	c.conditional(3, 2)
 	c.conditional(5, 4)
-	c.readIDs(&it, 6, 25)
-	return
+	c.readIDs(it, 6, 25)
 }
 
 func (m *po850Mapper) segment(c *mapCtx) {
@@ -94,9 +94,9 @@ func (m *po850Mapper) segment(c *mapCtx) {
 			d.Dates = append(d.Dates, dt)
 		}
 	case "PO1":
-		var l POLine
-		l.LineNumber, l.Quantity, l.Unit, l.UnitPrice, l.PriceBasis, l.Item = c.readLineHead(true)
-		d.Lines = append(d.Lines, l)
+		d.Lines = append(d.Lines, POLine{})
+		l := &d.Lines[len(d.Lines)-1]
+		c.readLineHead(true, &l.LineNumber, &l.Quantity, &l.Unit, &l.UnitPrice, &l.PriceBasis, &l.Item)
 	case "PID":
 		if inDetail {
 			l := &d.Lines[len(d.Lines)-1]

@@ -9,32 +9,37 @@ import (
 
 // Segment is one tokenized segment. Its byte slices point into the
 // Scanner's buffer and are valid only until the next call to Scan; copy
-// what you keep.
+// what you keep. Element boundaries are kept as offsets, not slices, so
+// splitting stores no pointers (no GC write barriers on the hot path).
 type Segment struct {
-	elems  [][]byte // elems[0] is the segment ID
+	raw    []byte  // the whole segment, separators included
+	ends   []int32 // ends[k] is where element k ends in raw (element 0 is the ID)
 	delims Delimiters
 }
 
 // ID is the segment identifier ("ST", "BEG").
-func (s *Segment) ID() []byte {
-	if len(s.elems) == 0 {
-		return nil
+func (s *Segment) ID() []byte { return s.el(0) }
+
+func (s *Segment) el(k int) []byte {
+	start := int32(0)
+	if k > 0 {
+		start = s.ends[k-1] + 1
 	}
-	return s.elems[0]
+	return s.raw[start:s.ends[k]]
 }
 
 // Is reports whether the segment ID equals id, without allocating.
-func (s *Segment) Is(id string) bool { return len(s.elems) > 0 && string(s.elems[0]) == id }
+func (s *Segment) Is(id string) bool { return len(s.ends) > 0 && string(s.el(0)) == id }
 
 // Len is the number of elements after the ID, trailing empties included.
-func (s *Segment) Len() int { return len(s.elems) - 1 }
+func (s *Segment) Len() int { return len(s.ends) - 1 }
 
 // Element returns element i (1-based, as in "BEG03"), or nil when absent.
 func (s *Segment) Element(i int) []byte {
-	if i <= 0 || i >= len(s.elems) {
+	if i <= 0 || i >= len(s.ends) {
 		return nil
 	}
-	return s.elems[i]
+	return s.el(i)
 }
 
 // Component returns component j (1-based) of element i, or nil.
@@ -65,9 +70,7 @@ func (s *Segment) Component(i, j int) []byte {
 func (s *Segment) Delimiters() Delimiters { return s.delims }
 
 // String renders the segment with its own delimiters (for messages).
-func (s *Segment) String() string {
-	return string(bytes.Join(s.elems, []byte{s.delims.Element}))
-}
+func (s *Segment) String() string { return string(s.raw) }
 
 // ScannerOptions tune the Scanner; the zero value is fine.
 type ScannerOptions struct {
@@ -295,17 +298,14 @@ func (s *Scanner) scanISA() bool {
 // separator (absent when the sender left it out).
 func (s *Scanner) splitISA(isa []byte) {
 	s.seg.delims = s.delims
-	elems := s.seg.elems[:0]
-	for len(elems) < 16 {
-		k := bytes.IndexByte(isa, s.delims.Element)
-		if k < 0 {
-			break
+	s.seg.raw = isa
+	ends := s.seg.ends[:0]
+	for i, c := range isa {
+		if c == s.delims.Element && len(ends) < 16 {
+			ends = append(ends, int32(i))
 		}
-		elems = append(elems, isa[:k])
-		isa = isa[k+1:]
 	}
-	elems = append(elems, isa)
-	s.seg.elems = elems
+	s.seg.ends = append(ends, int32(len(isa)))
 }
 
 // scanSegment returns the next segment of the current interchange.
@@ -368,15 +368,14 @@ func (s *Scanner) split(b []byte) {
 		b = b[:len(b)-1]
 	}
 	sep := s.delims.Element
-	elems := s.seg.elems[:0]
-	last := 0
-	for i := 0; i < len(b); i++ {
-		if b[i] == sep {
-			elems = append(elems, b[last:i])
-			last = i + 1
+	ends := s.seg.ends[:0]
+	for i, c := range b {
+		if c == sep {
+			ends = append(ends, int32(i))
 		}
 	}
-	s.seg.elems = append(elems, b[last:])
+	s.seg.ends = append(ends, int32(len(b)))
+	s.seg.raw = b
 	s.seg.delims = s.delims
 	if s.seg.Is("IEA") {
 		s.inISA = false

@@ -3,6 +3,7 @@ package edi
 import (
 	"bytes"
 	"fmt"
+	"unsafe"
 )
 
 // mapCtx is what a mapper sees of the current segment, and where it files
@@ -15,6 +16,28 @@ type mapCtx struct {
 	// shortDates: the group's version (GS08) predates 004010, when DT
 	// elements were YYMMDD.
 	shortDates bool
+	in         *interner
+	// segStr is the current segment as one string, made on first need so
+	// that all values kept from a segment share a single allocation.
+	segStr  string
+	haveStr bool
+}
+
+// str returns b (a sub-slice of the current segment) as a string: short
+// values are interned, longer ones are substrings of one per-segment copy.
+func (c *mapCtx) str(b []byte) string {
+	if len(b) <= internMaxLen {
+		return c.in.str(b)
+	}
+	raw := c.seg.raw
+	off := cap(raw) - cap(b) // b shares raw's backing array
+	if off < 0 || off+len(b) > len(raw) {
+		return string(b)
+	}
+	if !c.haveStr {
+		c.segStr, c.haveStr = c.in.copyString(raw), true
+	}
+	return c.segStr[off : off+len(b)]
 }
 
 // mapper turns one transaction set's segments into a typed Document,
@@ -22,28 +45,107 @@ type mapCtx struct {
 type mapper interface {
 	segment(c *mapCtx)
 	finish(c *mapCtx) Document
+	// lines is the number of detail lines mapped (a sizing hint).
+	lines() int
 }
 
-func newMapper(set string) mapper {
+// newMapper returns the mapper of a set, nil for sets without a typed
+// document; hint pre-sizes the line slice.
+func newMapper(set string, hint int) mapper {
+	hint = min(hint, 1024)
 	switch set {
 	case "850":
-		return &po850Mapper{}
+		return &po850Mapper{doc: PO850{Lines: make([]POLine, 0, hint)}}
 	case "855":
-		return &ack855Mapper{}
+		return &ack855Mapper{doc: Ack855{Lines: make([]AckLine, 0, hint)}}
 	case "856":
 		return newASN856Mapper()
 	case "810":
-		return &inv810Mapper{}
+		return &inv810Mapper{doc: Invoice810{Lines: make([]InvoiceLine, 0, hint)}}
 	case "997":
 		return &fa997Mapper{}
 	}
 	return nil
 }
 
-func (c *mapCtx) id() string { return string(c.seg.ID()) }
+func (m *po850Mapper) lines() int  { return len(m.doc.Lines) }
+func (m *ack855Mapper) lines() int { return len(m.doc.Lines) }
+func (m *asn856Mapper) lines() int { return 0 }
+func (m *inv810Mapper) lines() int { return len(m.doc.Lines) }
+func (m *fa997Mapper) lines() int  { return len(m.doc.Sets) }
 
-// raw returns element i with surrounding blanks removed.
-func (c *mapCtx) raw(i int) []byte { return bytes.TrimSpace(c.seg.Element(i)) }
+// id is the segment ID as a string without allocating for known IDs.
+func (c *mapCtx) id() string { return c.in.str(c.seg.ID()) }
+
+// raw returns element i with surrounding blanks removed. Most elements
+// have none, so the check is two byte compares.
+func (c *mapCtx) raw(i int) []byte {
+	e := c.seg.Element(i)
+	if len(e) == 0 || (e[0] > ' ' && e[len(e)-1] > ' ') {
+		return e
+	}
+	return bytes.TrimSpace(e)
+}
+
+// interner shares the strings of short, repetitive values (units,
+// qualifiers, codes, segment IDs) across a whole stream, so mapping a
+// 100 MB file does not allocate "EA" a million times. It is a fixed-size
+// direct-mapped cache keyed by the value's bytes packed into an integer:
+// cheaper than a map, and bounded.
+type interner struct {
+	slots [internSlots]internSlot
+	// arena holds copies of segments that values were taken from. Bytes
+	// are only ever appended, never changed, so strings made over them
+	// stay immutable; a full chunk is left to the strings that use it and
+	// collected when they are gone.
+	arena []byte
+}
+
+const arenaChunk = 32 << 10
+
+// copyString copies b into the arena and returns it as a string: one
+// allocation per 32 KiB of kept text instead of one per segment.
+func (in *interner) copyString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if len(b) > arenaChunk/4 {
+		return string(b)
+	}
+	if cap(in.arena)-len(in.arena) < len(b) {
+		in.arena = make([]byte, 0, arenaChunk)
+	}
+	start := len(in.arena)
+	in.arena = append(in.arena, b...)
+	return unsafe.String(&in.arena[start], len(b))
+}
+
+type internSlot struct {
+	key uint64
+	s   string
+}
+
+const (
+	internMaxLen = 4
+	internSlots  = 1024
+)
+
+func (in *interner) str(b []byte) string {
+	if len(b) > internMaxLen || in == nil {
+		return string(b)
+	}
+	key := uint64(len(b)) << 32
+	for i, c := range b {
+		key |= uint64(c) << (8 * i)
+	}
+	slot := &in.slots[(key*0x9E3779B97F4A7C15)>>54]
+	if slot.key == key && key != 0 {
+		return slot.s
+	}
+	s := string(b)
+	slot.key, slot.s = key, s
+	return s
+}
 
 func (c *mapCtx) elemErr(i int, code string, sev Severity, format string, args ...any) {
 	if n := len(c.tx.Errors); n > 0 {
@@ -80,7 +182,7 @@ func (c *mapCtx) text(i int, req bool) string {
 	if c.missing(i, req) {
 		return ""
 	}
-	return string(c.raw(i))
+	return c.str(c.raw(i))
 }
 
 // code reads an ID element that must be one of allowed.
