@@ -65,7 +65,7 @@ func (m *ack855Mapper) segment(c *mapCtx) {
 		m.sawBAK = true
 		d.Purpose = c.code(1, true, begPurposes)
 		d.AckType = c.code(2, true, bakTypes)
-		d.PONumber = c.text(3, true)
+		d.PONumber = c.textMax(3, true, 22)
 		d.PODate = c.date(4, true)
 		d.Release = c.text(5, false)
 		d.OrderNumber = c.text(8, false)

@@ -129,7 +129,7 @@ func (m *asn856Mapper) segment(c *mapCtx) {
 	if c.id() == "BSN" {
 		m.sawBSN = true
 		d.Purpose = c.text(1, true)
-		d.ShipmentID = c.text(2, true)
+		d.ShipmentID = c.textMax(2, true, 30)
 		d.Date = c.date(3, true)
 		d.Time = c.time(4, true)
 		d.Structure = c.text(5, false)

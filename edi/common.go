@@ -175,7 +175,7 @@ type parties struct {
 func (p *parties) segment(c *mapCtx) bool {
 	switch c.id() {
 	case "N1":
-		pt := Party{Role: c.text(1, true), Name: c.text(2, false), IDQualifier: c.text(3, false), ID: c.text(4, false)}
+		pt := Party{Role: c.text(1, true), Name: c.textMax(2, false, 60), IDQualifier: c.text(3, false), ID: c.text(4, false)}
 		c.pair(3, 4)
 		if pt.Name == "" && pt.ID == "" {
 			c.elemErr(2, AK4ConditionalMissing, SeverityReject, "N1 needs N102 or N103/N104")

@@ -53,9 +53,9 @@ func (m *inv810Mapper) segment(c *mapCtx) {
 	case "BIG":
 		m.sawBIG = true
 		d.InvoiceDate = c.date(1, true)
-		d.InvoiceNumber = c.text(2, true)
+		d.InvoiceNumber = c.textMax(2, true, 22)
 		d.PODate = c.date(3, false)
-		d.PONumber = c.text(4, false)
+		d.PONumber = c.textMax(4, false, 22)
 		d.Type = c.text(7, false)
 	case "CUR":
 		d.Currency = c.text(2, true)

@@ -56,7 +56,7 @@ type po850Mapper struct {
 // share the layout) straight into the line: line number, quantity, unit,
 // price, basis, product ids.
 func (c *mapCtx) readLineHead(qtyReq bool, num *string, qty *Decimal, unit *string, price *Decimal, basis *string, it *Item) {
-	*num = c.text(1, false)
+	*num = c.textMax(1, false, 20)
 	*qty = c.quantity(2, qtyReq)
 	*unit = c.text(3, qtyReq)
 	*price = c.real(4, false)
@@ -74,7 +74,7 @@ func (m *po850Mapper) segment(c *mapCtx) {
 		m.sawBEG = true
 		d.Purpose = c.code(1, true, begPurposes)
 		d.OrderType = c.text(2, true)
-		d.PONumber = c.text(3, true)
+		d.PONumber = c.textMax(3, true, 22)
 		d.Release = c.text(4, false)
 		d.PODate = c.date(5, true)
 	case "CUR":

@@ -185,6 +185,17 @@ func (c *mapCtx) text(i int, req bool) string {
 	return c.str(c.raw(i))
 }
 
+// textMax reads an AN element whose standard maximum length is max. A
+// longer value is kept but noted (AK403 "5", AK501 "E"): partners often
+// exceed lengths harmlessly, and rejecting would stop the goods.
+func (c *mapCtx) textMax(i int, req bool, max int) string {
+	v := c.text(i, req)
+	if len(v) > max {
+		c.elemErr(i, AK4TooLong, SeverityNote, "%s%02d is %d characters, the standard allows %d", c.id(), i, len(v), max)
+	}
+	return v
+}
+
 // code reads an ID element that must be one of allowed.
 func (c *mapCtx) code(i int, req bool, allowed map[string]bool) string {
 	v := c.text(i, req)
