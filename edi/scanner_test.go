@@ -56,7 +56,7 @@ func TestScannerTolerance(t *testing.T) {
 		{"U+00A0 padding", strings.Replace(std, "SENDER         ", "SENDER\u00a0\u00a0\u00a0", 1) + body, 6, nil, Delimiters{'*', '>', 0, '~'}},
 		{"repetition separator from 00402", isa("*", "^", ":", "~", "00501") + body, 6, nil, Delimiters{'*', ':', '^', '~'}},
 		{"ISA11 ignored before 00402", isa("*", "^", ":", "~", "00401") + body, 6, nil, Delimiters{'*', ':', 0, '~'}},
-		{"unusual delimiters", strings.NewReplacer("*", "~", "~", "}").Replace(isa("*", "U", ">", "~", "00401")+body), 6,
+		{"unusual delimiters", strings.NewReplacer("*", "~", "~", "}").Replace(isa("*", "U", ">", "~", "00401") + body), 6,
 			[]string{"2=ST|850|0001"}, Delimiters{'~', '>', 0, '}'}},
 		{"missing final terminator", strings.TrimSuffix(std+body, "~") + "\n", 6, []string{"5=IEA|1|000000001"}, Delimiters{'*', '>', 0, '~'}},
 		{"two interchanges, different delimiters", std + body + "\n\n" + strings.NewReplacer("~", "\n", "*", "|").Replace(isa("|", "U", ":", "\n", "00401")+body), 12,
