@@ -35,7 +35,7 @@ func newAPIHarness(t *testing.T) *apiHarness {
 	s := storetest.Open(t)
 	cfg := config.Defaults()
 	cfg.MaxUploadBytes = 1 << 20
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := slog.New(slog.NewTextHandler(testLogWriter(), nil))
 	srv, err := New(Deps{Config: cfg, Store: s, Procure: procure.New(s, log), Log: log})
 	if err != nil {
 		t.Fatal(err)

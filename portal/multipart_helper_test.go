@@ -2,7 +2,9 @@ package portal
 
 import (
 	"bytes"
+	"io"
 	"mime/multipart"
+	"os"
 )
 
 // newMultipart writes one file field and returns the content type.
@@ -12,4 +14,12 @@ func newMultipart(buf *bytes.Buffer, field, filename, content string) string {
 	w.Write([]byte(content))
 	mw.Close()
 	return mw.FormDataContentType()
+}
+
+// testLogWriter shows server logs with -v only when POGATE_TEST_LOG is set.
+func testLogWriter() io.Writer {
+	if os.Getenv("POGATE_TEST_LOG") != "" {
+		return os.Stderr
+	}
+	return io.Discard
 }

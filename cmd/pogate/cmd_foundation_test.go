@@ -29,8 +29,7 @@ func cliDBArgs(t *testing.T) []string {
 	t.Helper()
 	dir := t.TempDir()
 	t.Setenv("POGATE_DATABASE_URL", "")
-	if os.Getenv(storetest.EnvURL) != "" {
-		_, url := storetest.OpenWithURL(t)
+	if url := storetest.EmptyPostgres(t); url != "" {
 		return []string{"--database-url", url, "--data", dir}
 	}
 	return []string{"--data", dir}

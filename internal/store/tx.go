@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/pogate/pogate/internal/fault"
@@ -22,8 +23,32 @@ type Tx struct {
 	afterCommit []func()
 }
 
-// InTx runs fn in one transaction; fn's error rolls it back.
+// InTx runs fn in one transaction; fn's error rolls it back. A transaction
+// that loses a race the database reports as retryable (SQLite busy, a
+// PostgreSQL serialization failure or deadlock) is run again from the start,
+// a few times, so callers see only real failures. fn must therefore keep its
+// effects inside tx (or in AfterCommit hooks).
 func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	var err error
+	for attempt := 0; attempt < 6; attempt++ {
+		err = s.inTxOnce(ctx, fn)
+		if err == nil || !retryable(err) || ctx.Err() != nil {
+			return err
+		}
+		time.Sleep(time.Duration(attempt+1) * 15 * time.Millisecond)
+	}
+	return err
+}
+
+// retryable reports errors that mean "another transaction got there first;
+// try again", not "this is wrong".
+func retryable(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "database is locked") || strings.Contains(msg, "SQLITE_BUSY") ||
+		strings.Contains(msg, "(SQLSTATE 40001)") || strings.Contains(msg, "(SQLSTATE 40P01)")
+}
+
+func (s *Store) inTxOnce(ctx context.Context, fn func(tx *Tx) error) error {
 	var hooks []func()
 	err := s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
 		tx := &Tx{db: gtx, store: s}

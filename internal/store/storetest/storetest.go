@@ -40,23 +40,7 @@ func OpenWithURL(t testing.TB) (*store.Store, string) {
 		opts.SQLitePath = filepath.Join(t.TempDir(), "pogate.db")
 		where = opts.SQLitePath
 	} else {
-		schema := "t_" + randomHex(8)
-		conn, err := pgx.Connect(ctx, base)
-		if err != nil {
-			t.Fatalf("storetest: connect %s: %v", EnvURL, err)
-		}
-		if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-			t.Fatalf("storetest: create schema: %v", err)
-		}
-		conn.Close(ctx)
-		t.Cleanup(func() {
-			c, err := pgx.Connect(context.Background(), base)
-			if err == nil {
-				c.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-				c.Close(context.Background())
-			}
-		})
-		opts.DatabaseURL = WithSearchPath(base, schema)
+		opts.DatabaseURL = EmptyPostgres(t)
 		where = opts.DatabaseURL
 	}
 	s, err := store.Open(ctx, opts)
@@ -68,6 +52,35 @@ func OpenWithURL(t testing.TB) (*store.Store, string) {
 		t.Fatalf("storetest: migrate: %v", err)
 	}
 	return s, where
+}
+
+// EmptyPostgres creates an empty schema for t (dropped when t ends) and
+// returns a URL that uses it; "" when POGATE_TEST_DATABASE_URL is not set.
+// For tests of migrations and of commands that open the database themselves.
+func EmptyPostgres(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv(EnvURL)
+	if base == "" {
+		return ""
+	}
+	ctx := context.Background()
+	schema := "t_" + randomHex(8)
+	conn, err := pgx.Connect(ctx, base)
+	if err != nil {
+		t.Fatalf("storetest: connect %s: %v", EnvURL, err)
+	}
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatalf("storetest: create schema: %v", err)
+	}
+	conn.Close(ctx)
+	t.Cleanup(func() {
+		c, err := pgx.Connect(context.Background(), base)
+		if err == nil {
+			c.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+			c.Close(context.Background())
+		}
+	})
+	return WithSearchPath(base, schema)
 }
 
 // WithSearchPath points a PostgreSQL URL at one schema.
