@@ -30,9 +30,11 @@ type poPageData struct {
 	CanCancel bool
 }
 
-// poAction is a form button on the PO page.
+// poAction is a button on the PO page: a link to a form page, or a POST.
 type poAction struct {
 	Href, Label, Class string
+	// Post makes it a form button that posts to Href.
+	Post bool
 	// Reason asks for a reason text field with the button.
 	Reason bool
 }

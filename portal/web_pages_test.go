@@ -1,0 +1,130 @@
+package portal
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// pageCase is one HTTP scenario: who asks, what, and what the answer must
+// and must not contain. Paths and bodies may use {aPO}, {bPO} (ACME's and
+// EDIWORKS's PO ids) and {aNum}, {bNum} (their numbers).
+type pageCase struct {
+	name     string
+	who      string // demo user e-mail; "" = not signed in
+	method   string
+	path     string
+	form     url.Values
+	status   int
+	contains []string
+	absent   []string
+	location string // prefix of the redirect target
+}
+
+func TestPageScenarios(t *testing.T) {
+	e := newWebEnv(t)
+	aPO, bPO := e.poOf("ACME"), e.poOf("EDIWORKS")
+	e.setPOStatus(aPO.ID, "approved", "sent")
+	subst := strings.NewReplacer("{aPO}", strconv.FormatInt(aPO.ID, 10), "{bPO}", strconv.FormatInt(bPO.ID, 10),
+		"{aNum}", aPO.Number, "{bNum}", bPO.Number, "{aLine}", strconv.FormatInt(aPO.Lines[0].ID, 10))
+	cases := []pageCase{
+		{name: "anonymous dashboard goes to sign-in", method: "GET", path: "/", status: 303, location: "/signin?next=%2F"},
+		{name: "sign-in page", method: "GET", path: "/signin", status: 200, contains: []string{`<label for="email">E-mail</label>`, `autocomplete="current-password"`}, absent: []string{"<script>"}},
+		{name: "open redirect refused", method: "GET", path: "/signin?next=//evil.example", status: 200, contains: []string{`name="next" value="/"`}},
+		{name: "unknown page is an HTML 404", method: "GET", path: "/no/such/page", status: 404, contains: []string{"Not found", "Go to sign in"}},
+		{name: "stylesheet is served", method: "GET", path: "/static/app.css", status: 200, contains: []string{"--accent"}},
+		{name: "supplier dashboard", who: "acme@demo.pogate", method: "GET", path: "/", status: 200, contains: []string{"Orders to acknowledge", "{aNum}", "Acme Housewares"}, absent: []string{"{bNum}", "Approvals waiting"}},
+		{name: "supplier PO list shows only own", who: "acme@demo.pogate", method: "GET", path: "/pos", status: 200, contains: []string{"{aNum}"}, absent: []string{"{bNum}", `name="supplier_id"`}},
+		{name: "supplier PO list ignores a supplier_id query", who: "acme@demo.pogate", method: "GET", path: "/pos?supplier_id=2", status: 200, contains: []string{"{aNum}"}, absent: []string{"{bNum}"}},
+		{name: "search without hits says what to do", who: "acme@demo.pogate", method: "GET", path: "/pos?q=ZZZ", status: 200, contains: []string{"No order matches these filters", "Clear the filters"}},
+		{name: "bad sort re-shows the filter with an error", who: "acme@demo.pogate", method: "GET", path: "/pos?sort=evil", status: 400, contains: []string{"choose a sort order"}},
+		{name: "bad date re-shows the filter with an error", who: "acme@demo.pogate", method: "GET", path: "/pos?from=31/12/2026", status: 400, contains: []string{"use a date such as"}},
+		{name: "supplier sees own PO", who: "acme@demo.pogate", method: "GET", path: "/pos/{aPO}", status: 200, contains: []string{"{aNum}", "Send a ship notice", "Timeline"}, absent: []string{"Cancel order"}},
+		{name: "supplier gets 404 for other supplier's PO", who: "acme@demo.pogate", method: "GET", path: "/pos/{bPO}", status: 404, contains: []string{"Not found", "Back to the dashboard"}, absent: []string{"{bNum}"}},
+		{name: "supplier may not cancel", who: "acme@demo.pogate", method: "POST", path: "/pos/{aPO}/cancel", form: url.Values{"reason": {"x"}}, status: 403, contains: []string{"Not allowed"}},
+		{name: "ASN form pre-fills open quantity", who: "acme@demo.pogate", method: "GET", path: "/pos/{aPO}/asn", status: 200, contains: []string{`name="qty_{aLine}"`, `value="` + strconv.FormatInt(aPO.Lines[0].Quantity, 10) + `"`}},
+		{name: "ASN without shipment number re-shown", who: "acme@demo.pogate", method: "POST", path: "/pos/{aPO}/asn", form: url.Values{"carrier": {"DHL"}, "qty_{aLine}": {"5"}}, status: 400, contains: []string{"is required", `value="DHL"`}},
+		{name: "ASN with a bad quantity re-shown", who: "acme@demo.pogate", method: "POST", path: "/pos/{aPO}/asn", form: url.Values{"shipment_id": {"S1"}, "qty_{aLine}": {"five"}}, status: 400, contains: []string{"enter a whole number"}},
+		{name: "ASN sent", who: "acme@demo.pogate", method: "POST", path: "/pos/{aPO}/asn", form: url.Values{"shipment_id": {"DN-77"}, "carrier": {"DHL"}, "qty_{aLine}": {"5"}}, status: 303, location: "/asns/"},
+		{name: "shipments list shows it", who: "acme@demo.pogate", method: "GET", path: "/asns", status: 200, contains: []string{"DN-77", "{aNum}"}},
+		{name: "buyer dashboard", who: "buyer@demo.pogate", method: "GET", path: "/", status: 200, contains: []string{"Late acknowledgements", "Approvals waiting", "{bNum}", "Arriving this week"}},
+		{name: "buyer sees all POs", who: "buyer@demo.pogate", method: "GET", path: "/pos", status: 200, contains: []string{"{aNum}", "{bNum}", `name="supplier_id"`}},
+		{name: "buyer filters by status", who: "buyer@demo.pogate", method: "GET", path: "/pos?status=pending_approval", status: 200, contains: []string{"{bNum}"}, absent: []string{"{aNum}"}},
+		{name: "buyer PO page has timeline and cancel", who: "buyer@demo.pogate", method: "GET", path: "/pos/{bPO}", status: 200, contains: []string{"po.created", "Cancel order", "buyer@demo.pogate"}},
+		{name: "cancel without reason re-shown", who: "buyer@demo.pogate", method: "POST", path: "/pos/{bPO}/cancel", form: url.Values{"reason": {" "}}, status: 400, contains: []string{"say why"}},
+		{name: "cancel with reason", who: "buyer@demo.pogate", method: "POST", path: "/pos/{bPO}/cancel", form: url.Values{"reason": {"duplicate order"}}, status: 303, location: "/pos/{bPO}", contains: []string{"is cancelled", "po.cancelled"}},
+		{name: "cancelled shows", who: "buyer@demo.pogate", method: "GET", path: "/pos/{bPO}", status: 200, contains: []string{"status-cancelled"}, absent: []string{"Cancel order"}},
+		{name: "warehouse may not cancel", who: "warehouse@demo.pogate", method: "POST", path: "/pos/{aPO}/cancel", form: url.Values{"reason": {"x"}}, status: 403},
+		{name: "admin users page", who: "admin@demo.pogate", method: "GET", path: "/admin/users?q=acme", status: 200, contains: []string{"acme@demo.pogate", "Invite a user"}, absent: []string{"mailco@demo.pogate"}},
+		{name: "buyer has no users page", who: "buyer@demo.pogate", method: "GET", path: "/admin/users", status: 403},
+	}
+	clients := map[string]*client{"": e.client()}
+	for _, tc := range cases {
+		c, ok := clients[tc.who]
+		if !ok {
+			c = e.signIn(tc.who)
+			clients[tc.who] = c
+		}
+		path := subst.Replace(tc.path)
+		var r response
+		if tc.method == "POST" {
+			form := url.Values{}
+			for k, vs := range tc.form {
+				form[subst.Replace(k)] = vs
+			}
+			r = c.post(path, form)
+		} else {
+			r = c.get(path)
+		}
+		if r.status != tc.status {
+			t.Errorf("%s: %s %s status %d, want %d\n%.500s", tc.name, tc.method, path, r.status, tc.status, r.body)
+			continue
+		}
+		if tc.location != "" && !strings.HasPrefix(r.location, subst.Replace(tc.location)) {
+			t.Errorf("%s: redirect to %q, want %q", tc.name, r.location, tc.location)
+		}
+		body := r.body
+		if r.status == http.StatusSeeOther {
+			body = c.follow(r).body
+		}
+		for _, want := range tc.contains {
+			if !strings.Contains(body, subst.Replace(want)) {
+				t.Errorf("%s: answer lacks %q", tc.name, subst.Replace(want))
+			}
+		}
+		for _, bad := range tc.absent {
+			if strings.Contains(body, subst.Replace(bad)) {
+				t.Errorf("%s: answer contains %q", tc.name, subst.Replace(bad))
+			}
+		}
+	}
+}
+
+// TestPagesCarrySecurityHeaders checks the headers a page needs against
+// framing, sniffing and inline script.
+func TestPagesCarrySecurityHeaders(t *testing.T) {
+	e := newWebEnv(t)
+	r := e.client().get("/signin")
+	csp := r.header.Get("Content-Security-Policy")
+	for _, want := range []string{"script-src 'self'", "frame-ancestors 'none'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("CSP %q lacks %q", csp, want)
+		}
+	}
+	if r.header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Error("no nosniff")
+	}
+	if strings.Contains(r.body, "<script>") || strings.Contains(r.body, " style=") || strings.Contains(r.body, " onclick=") {
+		t.Error("page has inline script or style, which the CSP blocks")
+	}
+	// A cross-origin browser form post is refused.
+	req, _ := http.NewRequest(http.MethodPost, e.ts.URL+"/signin", strings.NewReader("email=a&password=b"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	req.Header.Set("Origin", "https://evil.example")
+	if got := e.client().do(req); got.status != http.StatusForbidden {
+		t.Errorf("cross-origin post: %d, want 403", got.status)
+	}
+}
