@@ -217,7 +217,6 @@ func (d *Decoder) handle(seg *Segment, off int64) {
 		}
 		if d.mapper != nil {
 			d.ctx.seg, d.ctx.pos, d.ctx.off = seg, d.tx.Segments, off
-			d.ctx.segStr, d.ctx.haveStr = "", false
 			d.mapper.segment(&d.ctx)
 		}
 		return

@@ -17,27 +17,15 @@ type mapCtx struct {
 	// elements were YYMMDD.
 	shortDates bool
 	in         *interner
-	// segStr is the current segment as one string, made on first need so
-	// that all values kept from a segment share a single allocation.
-	segStr  string
-	haveStr bool
 }
 
-// str returns b (a sub-slice of the current segment) as a string: short
-// values are interned, longer ones are substrings of one per-segment copy.
+// str returns b as a string: short values are interned, longer ones are
+// copied into the decoder's arena (no allocation per value).
 func (c *mapCtx) str(b []byte) string {
 	if len(b) <= internMaxLen {
 		return c.in.str(b)
 	}
-	raw := c.seg.raw
-	off := cap(raw) - cap(b) // b shares raw's backing array
-	if off < 0 || off+len(b) > len(raw) {
-		return string(b)
-	}
-	if !c.haveStr {
-		c.segStr, c.haveStr = c.in.copyString(raw), true
-	}
-	return c.segStr[off : off+len(b)]
+	return c.in.copyString(b)
 }
 
 // mapper turns one transaction set's segments into a typed Document,
