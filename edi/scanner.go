@@ -276,7 +276,11 @@ func (s *Scanner) scanISA() bool {
 	}
 	s.delims = l.delims
 	s.stray = l.stray
-	s.splitISA(data[:l.length])
+	isaBytes := data[:l.length]
+	if s.delims.Segment != '\n' {
+		isaBytes = removeNewlines(isaBytes) // a fixed-width mailbox wrapped the ISA
+	}
+	s.splitISA(isaBytes)
 	if l.err != nil {
 		l.err.Offset = s.segOffset
 		s.pending = l.err
