@@ -141,6 +141,11 @@ func (m *fa997Mapper) finish(c *mapCtx) Document {
 	if !m.sawAK9 {
 		c.segErr("AK9", AK3MandatoryMissing, "mandatory segment AK9 is missing")
 	}
+	for _, s := range m.doc.Sets {
+		if s.Status == "" {
+			c.segErr("AK5", AK3MandatoryMissing, "the AK2 loop for set %s %s has no AK5", s.Set, s.ControlNumber)
+		}
+	}
 	if m.doc.Sets == nil {
 		m.doc.Sets = []SetAck997{}
 	}
