@@ -192,12 +192,14 @@ func hostileCases() []hostileCase {
 
 // craftedXref declares an xref stream covering two billion objects, which
 // makes a reader that trusts /Size or /Index allocate without bound.
-func craftedXref() []byte {
+func craftedXref() []byte { return craftedXrefSize(2147483647) }
+
+func craftedXrefSize(size int) []byte {
 	var b bytes.Buffer
 	b.WriteString("%PDF-1.7\n")
 	obj := b.Len()
 	data := "\x01\x00\x00\x00\x0f\x00"
-	fmt.Fprintf(&b, "1 0 obj\n<< /Type /XRef /Size 2147483647 /W [1 4 1] /Index [0 2147483647] /Root 2 0 R /Length %d >>\nstream\n%s\nendstream\nendobj\n", len(data), data)
+	fmt.Fprintf(&b, "1 0 obj\n<< /Type /XRef /Size %d /W [1 4 1] /Index [0 1] /Root 2 0 R /Length %d >>\nstream\n%s\nendstream\nendobj\n", size, len(data), data)
 	fmt.Fprintf(&b, "startxref\n%d\n%%%%EOF\n", obj)
 	return b.Bytes()
 }
@@ -251,5 +253,49 @@ func TestHostileFilesAreRefusedInTime(t *testing.T) {
 	}
 	if res.Draft.InvoiceNumber == "" || res.Draft.NeedsReview {
 		t.Errorf("good invoice after hostile files: %+v", res.Draft)
+	}
+}
+
+// TestIsolationLimits shows each limit ending a child that misbehaves, and
+// the caller getting a refusal instead of sharing its fate.
+func TestIsolationLimits(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns child processes")
+	}
+	dir := t.TempDir()
+	xref := filepath.Join(dir, "xref.pdf")
+	// Below the declared-size pre-check, yet the library allocates a table
+	// for every declared object: a 16 MiB child cannot afford it.
+	if err := os.WriteFile(xref, craftedXrefSize(999_999), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	good := filepath.Join("testdata", "corpus", "c02-fpdf-inline-eur.pdf")
+	tests := []struct {
+		name   string
+		path   string
+		adjust func(*Limits)
+		want   RefusalCode
+	}{
+		{"memory limit", xref, func(l *Limits) { l.MemoryBytes = 16 << 20 }, RefusedCrashed},
+		{"wall clock", good, func(l *Limits) { l.Timeout = time.Second; l.Runner = &Runner{Path: "/bin/sh", Args: []string{"-c", "sleep 30", "sh"}} }, RefusedTimeout},
+		{"output size", good, func(l *Limits) { l.Runner = &Runner{Path: "/bin/sh", Args: []string{"-c", "yes", "sh"}}; l.MaxOutputBytes = 1 << 20 }, RefusedTooLarge},
+		{"child killed by a signal", good, func(l *Limits) { l.Runner = &Runner{Path: "/bin/sh", Args: []string{"-c", "kill -SEGV $$", "sh"}} }, RefusedCrashed},
+		{"upload size", good, func(l *Limits) { l.MaxInputBytes = 100 }, RefusedTooLarge},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			limits := testLimits()
+			tt.adjust(&limits)
+			start := time.Now()
+			_, err := ExtractIsolated(context.Background(), tt.path, KindAuto, nil, limits)
+			r, ok := AsRefusal(err)
+			if !ok || r.Code != tt.want {
+				t.Fatalf("got %v, want refusal %s", err, tt.want)
+			}
+			if elapsed := time.Since(start); elapsed > limits.Timeout+2*time.Second {
+				t.Errorf("took %s", elapsed)
+			}
+			t.Logf("%s: %s", tt.name, r.Message)
+		})
 	}
 }

@@ -49,7 +49,7 @@ type childReply struct {
 // file that crashes, hangs or bombs the parsers costs that child and never
 // the caller. It enforces the upload size before anything is started, the
 // wall clock and output size from here, and the memory limit inside the
-// child (RLIMIT_AS). A refused or unreadable file returns a *Refusal.
+// child (RLIMIT_DATA). A refused or unreadable file returns a *Refusal.
 func ExtractIsolated(ctx context.Context, path string, kind Kind, hints *Hints, limits Limits) (*Result, error) {
 	limits = limits.withDefaults()
 	st, err := os.Stat(path)
@@ -85,7 +85,9 @@ func ExtractIsolated(ctx context.Context, path string, kind Kind, hints *Hints, 
 	cmd := exec.CommandContext(ctx, runner.Path, args...)
 	cmd.Env = append(append(os.Environ(), runner.Env...), "GOTRACEBACK=single")
 	cmd.Stdin = &stdin
-	stdout := &cappedBuffer{limit: limits.MaxOutputBytes}
+	// Going over the output limit kills the child at once: otherwise it
+	// would block on a full pipe until the wall clock ran out.
+	stdout := &cappedBuffer{limit: limits.MaxOutputBytes, onOverflow: cancel}
 	stderr := &cappedBuffer{limit: 64 << 10}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -93,14 +95,14 @@ func ExtractIsolated(ctx context.Context, path string, kind Kind, hints *Hints, 
 	cmd.WaitDelay = time.Second
 	started := time.Now()
 	runErr := cmd.Run()
+	if stdout.overflow {
+		return nil, refuse(RefusedTooLarge, "the extraction produced more than %d bytes of output", limits.MaxOutputBytes)
+	}
 	if ctx.Err() == context.DeadlineExceeded {
 		return nil, refuse(RefusedTimeout, "reading the file took longer than %s; it may be damaged or crafted to hang the reader", limits.Timeout)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("extract %s: %w", path, err)
-	}
-	if stdout.overflow {
-		return nil, refuse(RefusedTooLarge, "the extraction produced more than %d bytes of output", limits.MaxOutputBytes)
 	}
 	if runErr != nil {
 		return nil, refuse(RefusedCrashed, "the reader stopped after %s (%v)%s; the file may be damaged or crafted", time.Since(started).Round(time.Millisecond), runErr, crashHint(stderr.String()))
@@ -123,7 +125,10 @@ func ExtractIsolated(ctx context.Context, path string, kind Kind, hints *Hints, 
 func crashHint(stderr string) string {
 	for _, line := range strings.Split(stderr, "\n") {
 		line = strings.TrimSpace(line)
-		if strings.HasPrefix(line, "fatal error:") || strings.HasPrefix(line, "runtime:") || strings.HasPrefix(line, "panic:") {
+		// A Go program at its address-space limit dies in several ways:
+		// "fatal error: out of memory", a runtime: message, or SIGSEGV
+		// inside the collector when an mmap fails.
+		if strings.HasPrefix(line, "fatal error:") || strings.HasPrefix(line, "runtime:") || strings.HasPrefix(line, "panic:") || strings.HasPrefix(line, "SIG") {
 			return ": " + line
 		}
 	}
@@ -131,24 +136,33 @@ func crashHint(stderr string) string {
 }
 
 // cappedBuffer keeps at most limit bytes and remembers that more came, so
-// a child cannot make the parent hold gigabytes of output.
+// a child cannot make the parent hold gigabytes of output. It must not
+// embed bytes.Buffer: io.Copy would find Buffer.ReadFrom and bypass Write,
+// and with it the limit.
 type cappedBuffer struct {
-	bytes.Buffer
-	limit    int64
-	overflow bool
+	buf        bytes.Buffer
+	limit      int64
+	overflow   bool
+	onOverflow func()
 }
 
 func (c *cappedBuffer) Write(p []byte) (int, error) {
-	room := c.limit - int64(c.Len())
+	room := c.limit - int64(c.buf.Len())
 	if int64(len(p)) > room {
 		c.overflow = true
+		if c.onOverflow != nil {
+			c.onOverflow()
+		}
 		if room > 0 {
-			c.Buffer.Write(p[:room])
+			c.buf.Write(p[:room])
 		}
 		return 0, errors.New("output limit exceeded")
 	}
-	return c.Buffer.Write(p)
+	return c.buf.Write(p)
 }
+
+func (c *cappedBuffer) Bytes() []byte  { return c.buf.Bytes() }
+func (c *cappedBuffer) String() string { return c.buf.String() }
 
 // RunChild is the body of the hidden child subcommand: it applies the
 // memory limit to its own process before touching the file, reads hints
@@ -203,9 +217,11 @@ func RunChild(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, ar
 	return 0
 }
 
-// limitMemory caps the child's address space, and tells the Go collector
-// about the cap so it works harder before the kernel says no. Go reserves
-// little address space up front, so a cap of a few hundred megabytes works.
+// limitMemory caps the child's writable memory (RLIMIT_DATA), and tells
+// the Go collector about the cap so it works harder before the kernel says
+// no. RLIMIT_AS was tried first and made healthy children die at random:
+// it also counts the runtime's large PROT_NONE address-space reservations,
+// which RLIMIT_DATA (Linux ≥ 4.7) leaves out.
 func limitMemory(bytes uint64) error {
 	if bytes == 0 {
 		return nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"regexp"
 	"strings"
 
 	"github.com/ledongthuc/pdf"
@@ -303,6 +304,9 @@ func readPDFLayout(data []byte, limits Limits) (layout *Layout, err error) {
 	if bytes.Contains(data, encryptMarker) {
 		return nil, refuse(RefusedEncrypted, "the PDF is encrypted or password-protected; remove the protection (print to a new PDF) and upload it again")
 	}
+	if err := checkDeclaredSizes(data); err != nil {
+		return nil, err
+	}
 	if len(data) > 9 && data[5] == '2' {
 		data = append([]byte("%PDF-1.7"), data[8:]...) // the library only accepts 1.x headers; 2.0 files parse the same way for text
 	}
@@ -360,4 +364,19 @@ func inherited(v pdf.Value, key string) pdf.Value {
 		v = v.Key("Parent")
 	}
 	return pdf.Value{}
+}
+
+// reHugeDeclaration finds size declarations the library trusts for its
+// allocations: an xref stream's /Size or /Index, a predictor's /Columns, a
+// classic xref subsection starting at a huge object number. An invoice has
+// a few thousand objects; a seven-digit count is a crafted file, and
+// refusing it here keeps the allocation (make([]xref, Size)) from
+// happening at all instead of relying on the child's memory limit.
+var reHugeDeclaration = regexp.MustCompile(`/(?:Size|Columns|Rows|Count|Index\s*\[(?:\s*\d+)*)\s+(\d{7,})|(?m)^[ \t]*(\d{7,})[ \t]+\d+[ \t]*\r?$`)
+
+func checkDeclaredSizes(data []byte) error {
+	if m := reHugeDeclaration.Find(data); m != nil {
+		return refuse(RefusedTooLarge, "the PDF declares an implausible size (%q); it may be crafted to exhaust memory", strings.TrimSpace(string(m)))
+	}
+	return nil
 }
