@@ -277,8 +277,14 @@ func TestIsolationLimits(t *testing.T) {
 		want   RefusalCode
 	}{
 		{"memory limit", xref, func(l *Limits) { l.MemoryBytes = 16 << 20 }, RefusedCrashed},
-		{"wall clock", good, func(l *Limits) { l.Timeout = time.Second; l.Runner = &Runner{Path: "/bin/sh", Args: []string{"-c", "sleep 30", "sh"}} }, RefusedTimeout},
-		{"output size", good, func(l *Limits) { l.Runner = &Runner{Path: "/bin/sh", Args: []string{"-c", "yes", "sh"}}; l.MaxOutputBytes = 1 << 20 }, RefusedTooLarge},
+		{"wall clock", good, func(l *Limits) {
+			l.Timeout = time.Second
+			l.Runner = &Runner{Path: "/bin/sh", Args: []string{"-c", "sleep 30", "sh"}}
+		}, RefusedTimeout},
+		{"output size", good, func(l *Limits) {
+			l.Runner = &Runner{Path: "/bin/sh", Args: []string{"-c", "yes", "sh"}}
+			l.MaxOutputBytes = 1 << 20
+		}, RefusedTooLarge},
 		{"child killed by a signal", good, func(l *Limits) { l.Runner = &Runner{Path: "/bin/sh", Args: []string{"-c", "kill -SEGV $$", "sh"}} }, RefusedCrashed},
 		{"upload size", good, func(l *Limits) { l.MaxInputBytes = 100 }, RefusedTooLarge},
 	}
