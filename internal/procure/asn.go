@@ -69,6 +69,9 @@ func (s *Service) SubmitASN(ctx context.Context, actor store.Actor, in ASNInput)
 		return out, err
 	}
 	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.ClaimWrite(); err != nil {
+			return err
+		}
 		var err error
 		out, err = s.submitASNTx(tx, actor, in)
 		return err

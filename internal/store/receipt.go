@@ -201,3 +201,17 @@ func (s *Store) AcceptedByPOLine(ctx context.Context, poLineIDs []int64) (map[in
 	}
 	return out, nil
 }
+
+// ClaimWrite makes this transaction SQLite's writer before it reads
+// anything, so concurrent commands queue on the busy timeout instead of
+// failing with SQLITE_BUSY when a read transaction tries to upgrade. The
+// DSN asks for immediate transactions, but go-sqlite v1.23.0 stops reading
+// DSN options after _time_format and never applies _txlock; a no-op UPDATE
+// as the first statement takes the write lock just the same. PostgreSQL
+// needs nothing: its commands lock rows FOR UPDATE.
+func (tx *Tx) ClaimWrite() error {
+	if tx.store.dialect != SQLite {
+		return nil
+	}
+	return notFound(tx.db.Exec("UPDATE sequences SET value = value WHERE name = ?", "").Error, "write lock")
+}
