@@ -89,7 +89,7 @@ func detectISA(data []byte, atEOF bool) isaLayout {
 	switch {
 	case isNewline(term):
 		d.Segment = '\n'
-		if !isAlnum(comp) && comp != ' ' && nextLineEndsWith(data[i+3:], comp) {
+		if !isAlnum(comp) && comp != ' ' && nextLinesEndWith(data[i+3:], comp, 3) {
 			// The sender left ISA16 out and ended the ISA with "*T*~\n":
 			// the following lines end with "~" too, but not all of them
 			// (EDI.Net issue 135 has a line without it), so the line
@@ -121,16 +121,29 @@ func detectISA(data []byte, atEOF bool) isaLayout {
 	return l
 }
 
-// nextLineEndsWith reports whether the first non-blank line in data ends
-// with c (ignoring trailing blanks).
-func nextLineEndsWith(data []byte, c byte) bool {
-	data = bytes.TrimLeft(data, " \t\r\n")
-	end := bytes.IndexAny(data, "\r\n")
-	if end < 0 {
-		return false
+// nextLinesEndWith reports whether the next n non-blank lines in data (at
+// least two, fewer only when data ends) all end with c, ignoring trailing
+// blanks. One line is not enough: a TA1 line may end with the component
+// separator by accident.
+func nextLinesEndWith(data []byte, c byte, n int) bool {
+	seen := 0
+	for seen < n {
+		data = bytes.TrimLeft(data, " \t\r\n")
+		if len(data) == 0 {
+			break
+		}
+		end := bytes.IndexAny(data, "\r\n")
+		if end < 0 {
+			end = len(data)
+		}
+		line := bytes.TrimRight(data[:end], " \t")
+		if len(line) == 0 || line[len(line)-1] != c {
+			return false
+		}
+		seen++
+		data = data[end:]
 	}
-	line := bytes.TrimRight(data[:end], " \t")
-	return len(line) > 0 && line[len(line)-1] == c
+	return seen >= 2
 }
 
 // repetitionSeparator returns ISA11 as the repetition separator when the

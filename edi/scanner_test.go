@@ -62,8 +62,8 @@ func TestScannerTolerance(t *testing.T) {
 		{"missing final terminator", strings.TrimSuffix(std+body, "~") + "\n", 6, []string{"5=IEA|1|000000001"}, Delimiters{'*', '>', 0, '~'}},
 		{"two interchanges, different delimiters", std + body + "\n\n" + strings.NewReplacer("~", "\n", "*", "|").Replace(isa("|", "U", ":", "\n", "00401")+body), 12,
 			[]string{"7=GS|PO|A|B|20261127|1200|1|X|004010"}, Delimiters{'|', ':', 0, '\n'}},
-		{"ISA16 missing (EDI.Net issue 135)", strings.ReplaceAll(strings.Replace(std, ">~", "~\n", 1)+strings.ReplaceAll(body, "~", "~\n"), "ST*850*0001~", "ST*850*0001"), 6,
-			[]string{"2=ST|850|0001", "3=SE|2|0001"}, Delimiters{'*', 0, 0, '\n'}},
+		{"ISA16 missing (EDI.Net issue 135)", strings.ReplaceAll(strings.Replace(std, ">~", "~\n", 1)+strings.ReplaceAll(body, "~", "~\n"), "GE*1*1~", "GE*1*1"), 6,
+			[]string{"2=ST|850|0001", "3=SE|2|0001", "4=GE|1|1"}, Delimiters{'*', 0, 0, '\n'}},
 		{"TA1 only", std + "TA1*000000009*261127*1200*A*000~IEA*0*000000001~", 3, []string{"1=TA1|000000009|261127|1200|A|000"}, Delimiters{'*', '>', 0, '~'}},
 	}
 	for _, c := range cases {

@@ -47,6 +47,23 @@ func ediUsage(w io.Writer) {
 exit codes: 0 all valid, 1 the input had errors (still printed), 2 usage or unreadable input`)
 }
 
+// parseInterleaved parses flags given before or after the file names, so
+// "pogate edi ack FILE -time ..." works like "pogate edi ack -time ... FILE".
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
+
 // parsedFile is the JSON shape of one parsed input.
 type parsedFile struct {
 	Path string `json:"file"`
@@ -65,17 +82,18 @@ func readEDIFile(path string) (*edi.File, error) {
 func ediParse(env *Env, args []string) int {
 	fs := flag.NewFlagSet("edi parse", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
-	if err := fs.Parse(args); err != nil {
+	files, err := parseInterleaved(fs, args)
+	if err != nil {
 		return 2
 	}
-	if fs.NArg() == 0 {
+	if len(files) == 0 {
 		fmt.Fprintln(env.Stderr, "pogate edi parse: give at least one FILE")
 		return 2
 	}
 	code := 0
 	enc := json.NewEncoder(env.Stdout)
 	enc.SetIndent("", "  ")
-	for _, path := range fs.Args() {
+	for _, path := range files {
 		file, err := readEDIFile(path)
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "pogate edi parse: %s: %v\n", path, err)
@@ -99,10 +117,11 @@ func ediAck(env *Env, args []string) int {
 	control := fs.Int64("control", 1, "ISA13 of the first reply interchange (incremented per interchange)")
 	at := fs.String("time", "", "reply date/time, RFC 3339 (default now)")
 	includeFA := fs.Bool("ack-acks", false, "also acknowledge groups of 997s (X12 says not to)")
-	if err := fs.Parse(args); err != nil {
+	files, err := parseInterleaved(fs, args)
+	if err != nil {
 		return 2
 	}
-	if fs.NArg() != 1 {
+	if len(files) != 1 {
 		fmt.Fprintln(env.Stderr, "pogate edi ack: give exactly one FILE")
 		return 2
 	}
@@ -111,9 +130,9 @@ func ediAck(env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "pogate edi ack: %v\n", err)
 		return 2
 	}
-	file, err := readEDIFile(fs.Arg(0))
+	file, err := readEDIFile(files[0])
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "pogate edi ack: %s: %v\n", fs.Arg(0), err)
+		fmt.Fprintf(env.Stderr, "pogate edi ack: %s: %v\n", files[0], err)
 		return 2
 	}
 	for _, e := range file.Errors {

@@ -100,7 +100,8 @@ func TestEDIAckCommand(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			code, out, errs := runCmd(t, "", "edi", "ack", "-time", "2026-11-27T12:00:00Z", "-control", "7", fixtures+c.file)
+			// Flags after the file name work too.
+			code, out, errs := runCmd(t, "", "edi", "ack", "-time", "2026-11-27T12:00:00Z", fixtures+c.file, "-control", "7")
 			if code != c.code {
 				t.Fatalf("exit %d, want %d; stderr %s", code, c.code, errs)
 			}
