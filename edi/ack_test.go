@@ -159,3 +159,23 @@ func TestStreaming997(t *testing.T) {
 		t.Errorf("streamed 997 = %+v", a)
 	}
 }
+
+func TestRepeatedSetControlNumberIsNoted(t *testing.T) {
+	in := "ISA*00*          *00*          *ZZ*A              *ZZ*B              *261127*1200*U*00401*000000001*0*P*>~" +
+		"GS*PO*A*B*20261127*1200*5*X*004010~" +
+		"ST*850*0001~BEG*00*SA*PO1**20261127~PO1*1*2*EA*1~SE*4*0001~" +
+		"ST*850*0001~BEG*00*SA*PO2**20261127~PO1*1*2*EA*1~SE*4*0001~" +
+		"GE*2*5~IEA*1*000000001~"
+	f, err := Parse(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	txs := f.Interchanges[0].Groups[0].Transactions
+	if len(txs[0].Errors) != 0 || len(txs[1].Errors) != 1 || txs[1].Errors[0].Code != "23" || txs[1].Rejected() {
+		t.Fatalf("errors = %v / %v", txs[0].Errors, txs[1].Errors)
+	}
+	a := Build997(f.Interchanges[0].Groups[0])
+	if a.Status != "E" || a.Sets[1].Status != "E" || !slices.Equal(a.Sets[1].Codes, []string{"23"}) {
+		t.Errorf("997 = %+v", a)
+	}
+}

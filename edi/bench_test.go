@@ -37,7 +37,7 @@ func generateInterchange(w io.Writer, set string, size int64) (int64, error) {
 	sets := 0
 	for cw.n < size {
 		sets++
-		cn := fmt.Sprintf("%04d", sets%10000)
+		cn := fmt.Sprintf("%09d", sets)
 		segs := 0
 		seg := func(format string, args ...any) {
 			segs++

@@ -52,6 +52,8 @@ type Decoder struct {
 	fileErr []*Error
 	done    bool
 	in      interner
+	seenSets  map[string]struct{}
+	seenGroup *Group
 	// lineHint is the line count of the previous document of each set, used
 	// to size the next one's line slice in one allocation.
 	lineHint map[string]int
@@ -431,6 +433,9 @@ func (d *Decoder) startTransaction(seg *Segment, off int64) {
 	if n := len(t.ControlNumber); n < 4 || n > 9 {
 		d.txErr(AK5InvalidControlNumber, "ST", off, "ST02 %q must be 4-9 characters", t.ControlNumber)
 	}
+	if d.grp != nil {
+		d.checkUnique(t, off)
+	}
 	d.mapper = nil
 	if !d.opts.EnvelopeOnly {
 		d.mapper = newMapper(t.Set, d.lineHint[t.Set])
@@ -480,6 +485,29 @@ func (d *Decoder) endTransaction(seg *Segment, off int64) {
 
 // itoa is strconv.Itoa, short.
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// maxTrackedSetNumbers bounds the ST02 uniqueness check per group, so a
+// group of millions of sets cannot grow the heap without limit; sets past
+// the bound are not checked.
+const maxTrackedSetNumbers = 10000
+
+// checkUnique files AK5 code 23 when ST02 repeats within the group.
+func (d *Decoder) checkUnique(t *Transaction, off int64) {
+	if d.seenSets == nil || d.seenGroup != d.grp {
+		d.seenSets, d.seenGroup = make(map[string]struct{}, 64), d.grp
+	}
+	if _, dup := d.seenSets[t.ControlNumber]; dup {
+		// Noted, not rejected: the set itself is readable, and senders
+		// that number every set 0001 are common.
+		t.Errors = append(t.Errors, &Error{Level: LevelTransaction, Code: AK5ControlNumberNotUnique, Severity: SeverityNote,
+			SegmentID: "ST", Offset: off,
+			Message: fmt.Sprintf("ST02 %q is used twice in functional group %s", t.ControlNumber, d.grp.ControlNumber)})
+		return
+	}
+	if len(d.seenSets) < maxTrackedSetNumbers {
+		d.seenSets[t.ControlNumber] = struct{}{}
+	}
+}
 
 // noSegment stands in for "the current segment" when a mapper finishes.
 var noSegment Segment

@@ -67,13 +67,14 @@ const (
 
 // AK502 transaction set error codes.
 const (
-	AK5NotSupported          = "1"
-	AK5TrailerMissing        = "2"
-	AK5ControlNumberMismatch = "3"
-	AK5CountMismatch         = "4"
-	AK5SegmentsInError       = "5"
-	AK5InvalidSetID          = "6"
-	AK5InvalidControlNumber  = "7"
+	AK5NotSupported           = "1"
+	AK5TrailerMissing         = "2"
+	AK5ControlNumberMismatch  = "3"
+	AK5CountMismatch          = "4"
+	AK5SegmentsInError        = "5"
+	AK5InvalidSetID           = "6"
+	AK5InvalidControlNumber   = "7"
+	AK5ControlNumberNotUnique = "23"
 )
 
 // AK304 segment syntax error codes.
