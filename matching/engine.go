@@ -15,7 +15,7 @@ const smallPO = 32
 
 // Match runs the three-way match for one invoice and returns the decision.
 // It is pure: no I/O, no clock, no shared state; the same Input always gives
-// the same Decision, and no input makes it panic.
+// the same Decision, and no input (other than a nil pointer) makes it panic.
 func Match(in *Input) Decision {
 	var d Decision
 	MatchInto(&d, in)
@@ -331,8 +331,8 @@ func absI(v int64) int64 {
 // ID wins; otherwise the SKU, then the vendor part, then either reference
 // against the other field (suppliers often print their own part number in
 // the SKU column). When several PO lines carry the reference, the first
-// that still has enough received-and-uninvoiced quantity is taken, else the
-// first one.
+// that still has room for the quantity is taken (received and not invoiced;
+// for a credit note, invoiced and not credited), else the first one.
 func (m *matcher) findPOLine(il *InvoiceLine) int {
 	if il.POLineID != 0 {
 		return m.indexOf(il.POLineID)
@@ -364,7 +364,11 @@ func (m *matcher) findBy(ref string, qty int64, field func(*POLine) string) int 
 		if first < 0 {
 			first = i
 		}
-		if satSub(satSub(pl.ReceivedQty, pl.InvoicedQty), m.consumed[i]) >= qty {
+		room := satSub(satSub(pl.ReceivedQty, pl.InvoicedQty), m.consumed[i])
+		if m.in.Invoice.CreditNote {
+			room = satSub(pl.InvoicedQty, m.consumed[i]) // what can still be credited
+		}
+		if room >= qty {
 			return i
 		}
 	}

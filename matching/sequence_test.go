@@ -200,3 +200,19 @@ func TestNearDuplicateWindowResolves(t *testing.T) {
 	d = Match(in)
 	assertDecision(t, &d, Matched)
 }
+
+func TestCreditNoteBySKUPicksTheInvoicedLine(t *testing.T) {
+	in := baseInput()
+	in.PO.Lines = []POLine{
+		{ID: 1, SKU: "WIDGET", OrderedQty: 100, ReceivedQty: 100, UnitPriceMicros: price10},
+		{ID: 2, SKU: "WIDGET", OrderedQty: 100, ReceivedQty: 100, InvoicedQty: 100, UnitPriceMicros: price10},
+	}
+	in.Invoice.CreditNote = true
+	in.Invoice.Lines[0] = InvoiceLine{SKU: "WIDGET"}
+	setLine(in, 0, 30, price10)
+	d := Match(in)
+	assertDecision(t, &d, Matched)
+	if d.Lines[0].POLineID != 2 || d.Payable != -30_000 {
+		t.Fatalf("credited PO line %d, payable %d", d.Lines[0].POLineID, d.Payable)
+	}
+}
