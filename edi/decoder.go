@@ -40,18 +40,18 @@ type DecoderOptions struct {
 
 // Decoder reads interchanges from a stream and reports completed units.
 type Decoder struct {
-	sc      *Scanner
-	opts    DecoderOptions
-	queue   []Event
-	qhead   int
-	ic      *Interchange
-	grp     *Group
-	tx      *Transaction
-	mapper  mapper
-	ctx     mapCtx
-	fileErr []*Error
-	done    bool
-	in      interner
+	sc        *Scanner
+	opts      DecoderOptions
+	queue     []Event
+	qhead     int
+	ic        *Interchange
+	grp       *Group
+	tx        *Transaction
+	mapper    mapper
+	ctx       mapCtx
+	fileErr   []*Error
+	done      bool
+	in        interner
 	seenSets  map[string]struct{}
 	seenGroup *Group
 	// lineHint is the line count of the previous document of each set, used
