@@ -191,14 +191,16 @@ func workbookLayout(f *excelize.File, limits Limits) (*Layout, error) {
 // formulas are flagged so the draft says which values were computed.
 func sheetCell(f *excelize.File, dates *dateStyles, sheet, ref string, col int, raw string) Cell {
 	c := Cell{Text: strings.TrimSpace(raw), X0: float64(col), X1: float64(col + 1), Ref: ref}
-	typ, _ := f.GetCellType(sheet, ref)
-	if typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset && typ != excelize.CellTypeFormula {
+	// Only a value that looks like a number needs the (comparatively
+	// costly) type, formula and style lookups.
+	v, err := decimal.NewFromString(c.Text)
+	if err != nil {
 		c.Text = unquoteExport(c.Text)
 		return c
 	}
-	v, err := decimal.NewFromString(c.Text)
-	if err != nil {
-		return c
+	typ, _ := f.GetCellType(sheet, ref)
+	if typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset && typ != excelize.CellTypeFormula {
+		return c // a number stored as text, e.g. a part number "00123"
 	}
 	if formula, _ := f.GetCellFormula(sheet, ref); formula != "" {
 		c.Formula = true
