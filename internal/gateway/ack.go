@@ -23,16 +23,15 @@ const minuteAge = time.Minute
 // it as an outbound file with its edi_acks rows, and stages it for the
 // outbox (written when the transaction commits). A file whose 997s were
 // already recorded gets none again.
-func (g *Gateway) writeAcks(tx *store.Tx, in store.EDIFile, p store.EDIPartner, parsed *edi.File) ([]pendingWrite, error) {
+func (g *Gateway) writeAcks(tx *store.Tx, in store.EDIFile, p store.EDIPartner, parsed *edi.File) error {
 	done, err := tx.EDIAcksOut(in.ID)
 	if err != nil || len(done) > 0 {
-		return nil, err
+		return err
 	}
-	var writes []pendingWrite
 	for _, ic := range parsed.Interchanges {
 		for _, t := range ic.TA1 {
 			if err := g.applyTA1(tx, in, p, t); err != nil {
-				return writes, err
+				return err
 			}
 		}
 		ta1, acks := edi.Acks(ic, false)
@@ -40,16 +39,16 @@ func (g *Gateway) writeAcks(tx *store.Tx, in store.EDIFile, p store.EDIPartner, 
 			continue
 		}
 		if err := tx.LockEDIPartner(p.ID); err != nil {
-			return writes, err
+			return err
 		}
 		n, err := tx.NextControlNumber(p.ID)
 		if err != nil {
-			return writes, err
+			return err
 		}
 		env := replyEnvelope(ic, p, n, tx.Now())
 		var buf bytes.Buffer
 		if err := edi.WriteAck(&buf, env, ta1, acks); err != nil {
-			return writes, fmt.Errorf("gateway: rendering the 997 for interchange %s: %w", ic.ControlNumber, err)
+			return fmt.Errorf("gateway: rendering the 997 for interchange %s: %w", ic.ControlNumber, err)
 		}
 		kind := "997"
 		if len(acks) == 0 {
@@ -63,29 +62,25 @@ func (g *Gateway) writeAcks(tx *store.Tx, in store.EDIFile, p store.EDIPartner, 
 			ReceiverQualifier: env.ReceiverQualifier, ReceiverID: env.ReceiverID,
 			InterchangeControl: fmt.Sprintf("%09d", n), ControlNumber: ptr(n), AckForFileID: ptr(in.ID), ProcessedAt: ptr(tx.Now())}
 		if err := tx.InsertEDIFile(&out, buf.Bytes()); err != nil {
-			return writes, err
+			return err
 		}
 		if ta1 != nil {
 			detail, _ := json.Marshal(ta1)
 			if err := tx.InsertEDIAck(&store.EDIAck{Direction: store.EDIOutbound, PartnerID: ptr(p.ID), FileID: out.ID, AckedFileID: ptr(in.ID),
 				Status: ta1.AckCode, TA1Code: ta1.NoteCode, DetailJSON: string(detail)}); err != nil {
-				return writes, err
+				return err
 			}
 		}
 		for _, a := range acks {
 			detail, _ := json.Marshal(a)
 			if err := tx.InsertEDIAck(&store.EDIAck{Direction: store.EDIOutbound, PartnerID: ptr(p.ID), FileID: out.ID, AckedFileID: ptr(in.ID),
 				FunctionalID: a.GroupFunctionalID, GroupControl: a.GroupControlNumber, Status: a.Status, DetailJSON: string(detail)}); err != nil {
-				return writes, err
+				return err
 			}
 		}
-		w, err := g.stage(p, name, buf.Bytes())
-		if err != nil {
-			return writes, err
-		}
-		writes = append(writes, w)
+		g.stage(tx, p, name, buf.Bytes())
 	}
-	return writes, nil
+	return nil
 }
 
 // replyEnvelope addresses an acknowledgement from the partner profile: our

@@ -66,41 +66,37 @@ func safeName(s string) string {
 	return out
 }
 
-// pendingWrite is a file staged in the outbox under a hidden temporary
-// name; commit renames it into place once the database transaction that
-// recorded it has committed, abandon removes it. Partners (and the SFTP
-// listing) never see the temporary name, so they never fetch half a file.
-type pendingWrite struct {
-	tmp, final string
+// stage puts a file in the partner's outbox once tx commits: it is written
+// under a hidden temporary name and renamed into place, so partners (and
+// the SFTP listing) never see half a file, and a rolled-back or retried
+// transaction leaves nothing behind. The database row is the record; a
+// crash between commit and rename loses only the outbox copy, which the
+// raw endpoint still serves.
+func (g *Gateway) stage(tx *store.Tx, p store.EDIPartner, name string, data []byte) {
+	if g.PartnerDir(p) == "" {
+		return
+	}
+	tx.AfterCommit(func() {
+		if err := g.writeOutbox(p, name, data); err != nil {
+			g.log.Error("edi: writing to the outbox", "partner", p.Name, "file", name, "err", err)
+		}
+	})
 }
 
-func (g *Gateway) stage(p store.EDIPartner, name string, data []byte) (pendingWrite, error) {
-	dir := g.PartnerDir(p)
-	if dir == "" {
-		return pendingWrite{}, nil
-	}
+func (g *Gateway) writeOutbox(p store.EDIPartner, name string, data []byte) error {
 	if err := g.EnsureFolders(p); err != nil {
-		return pendingWrite{}, err
+		return err
 	}
-	final := filepath.Join(dir, Outbox, name)
-	tmp := filepath.Join(dir, Outbox, "."+name+".tmp")
+	final := filepath.Join(g.PartnerDir(p), Outbox, name)
+	tmp := filepath.Join(g.PartnerDir(p), Outbox, "."+name+".tmp")
 	if err := os.WriteFile(tmp, data, 0o640); err != nil {
-		return pendingWrite{}, fmt.Errorf("gateway: staging %s: %w", final, err)
+		return fmt.Errorf("gateway: staging %s: %w", final, err)
 	}
-	return pendingWrite{tmp: tmp, final: final}, nil
-}
-
-func (w pendingWrite) commit() error {
-	if w.tmp == "" {
-		return nil
+	if err := os.Rename(tmp, final); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("gateway: placing %s: %w", final, err)
 	}
-	return os.Rename(w.tmp, w.final)
-}
-
-func (w pendingWrite) abandon() {
-	if w.tmp != "" {
-		os.Remove(w.tmp)
-	}
+	return nil
 }
 
 // ignoredName reports names a poller must never read: hidden files and the

@@ -104,8 +104,7 @@ func (g *Gateway) Process(ctx context.Context, fileID int64, src Source) error {
 // sets with their mapped commands and write the 997 — one transaction, so
 // a crash leaves the file either received or parsed, never half-recorded.
 func (g *Gateway) parseStep(ctx context.Context, fileID int64, src Source) error {
-	var outbox []pendingWrite
-	err := g.store.InTx(ctx, func(tx *store.Tx) error {
+	return g.store.InTx(ctx, func(tx *store.Tx) error {
 		f, err := tx.LockEDIFile(fileID)
 		if err != nil {
 			return err
@@ -168,29 +167,15 @@ func (g *Gateway) parseStep(ctx context.Context, fileID int64, src Source) error
 		if err := g.recordSets(tx, f, p, parsed); err != nil {
 			return err
 		}
-		writes, err := g.writeAcks(tx, f, p, parsed)
-		if err != nil {
+		if err := g.writeAcks(tx, f, p, parsed); err != nil {
 			return err
 		}
-		outbox = writes
 		if err := tx.UpdateEDIFile(f.ID, map[string]any{"status": store.EDIFileParsed, "error_text": summarise(parsed)}); err != nil {
 			return err
 		}
 		return tx.Audit(partnerActor(p), "edi_file.parsed", "edi_file", f.ID, p.SupplierID, nil,
 			map[string]any{"filename": f.Filename, "interchange": first.ControlNumber, "valid": parsed.Valid()})
 	})
-	if err != nil {
-		for _, w := range outbox {
-			w.abandon()
-		}
-		return err
-	}
-	for _, w := range outbox {
-		if err := w.commit(); err != nil {
-			g.log.Error("edi: writing to the outbox", "file", w.final, "err", err)
-		}
-	}
-	return nil
 }
 
 // partnerOf finds the sender's partner profile and checks it against what

@@ -13,6 +13,7 @@ import (
 	"github.com/pogate/pogate/internal/fault"
 	"github.com/pogate/pogate/internal/store"
 	"github.com/pogate/pogate/matching"
+	"gorm.io/gorm"
 )
 
 // Sent is an outbound file the gateway wrote.
@@ -25,85 +26,115 @@ type Sent struct {
 // trading partner (ids, version and delimiters from the partner profile),
 // numbers it with the partner's next interchange control number, records it
 // as an outbound file (with its 997 deadline when the partner sends 997s)
-// and writes it to the partner's outbox once recorded. The dispatch step
-// calls it for suppliers on the EDI channel; it does not change the PO's
-// status (sending is the dispatch command's transition).
+// and writes it to the partner's outbox once recorded. It runs its own
+// transaction; dispatch, which sends inside its own, uses Render850. It
+// does not change the PO's status (sending is the dispatch command's
+// transition).
 //
 // Each call sends a new interchange with a new control number: a resend is
 // a new file, and no number is ever used twice for a partner.
 func (g *Gateway) Send850(ctx context.Context, actor store.Actor, poID int64) (Sent, error) {
-	po, err := g.store.PO(ctx, poID, 0)
+	head, err := g.store.PO(ctx, poID, 0)
 	if err != nil {
 		return Sent{}, err
 	}
+	partner, err := g.store.EDIPartnerOfSupplier(ctx, head.SupplierID)
+	if err != nil && !fault.Is(err, fault.NotFound) {
+		return Sent{}, err
+	}
+	var sent Sent
+	err = g.store.InTx(ctx, func(tx *store.Tx) error {
+		// Writing first takes the partner's lock before anything is read
+		// (see store.Tx.LockEDIPartner); Send850Tx takes it again, harmlessly.
+		if partner.ID != 0 {
+			if err := tx.LockEDIPartner(partner.ID); err != nil {
+				return err
+			}
+		}
+		po, err := tx.LockPO(poID, 0)
+		if err != nil {
+			return err
+		}
+		var sup store.Supplier
+		if err := tx.DB().Where("id = ?", po.SupplierID).Take(&sup).Error; err != nil {
+			return fmt.Errorf("gateway: supplier of %s: %w", po.Number, err)
+		}
+		sent, err = g.Send850Tx(ctx, tx, actor, po, sup)
+		return err
+	})
+	return sent, err
+}
+
+// Render850 implements procure.EDIRenderer for the dispatch step: it runs
+// Send850Tx inside the send's transaction and returns the reference kept
+// with the dispatch attempt.
+func (g *Gateway) Render850(ctx context.Context, tx *store.Tx, po store.PurchaseOrder, sup store.Supplier) (string, error) {
+	sent, err := g.Send850Tx(ctx, tx, store.System("dispatch"), po, sup)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("850 ISA13 %d edi_file %d %s", *sent.File.ControlNumber, sent.File.ID, sent.File.Filename), nil
+}
+
+// Send850Tx is Send850 inside the caller's transaction; the outbox file is
+// written when that transaction commits.
+func (g *Gateway) Send850Tx(ctx context.Context, tx *store.Tx, actor store.Actor, po store.PurchaseOrder, sup store.Supplier) (Sent, error) {
 	switch po.Status {
 	case store.POStatusApproved, store.POStatusSent, store.POStatusAcknowledged:
 	default:
 		return Sent{}, fault.New(fault.Conflict, "purchase order %s is %s; only approved or sent orders go out as an 850", po.Number, po.Status)
 	}
-	p, err := g.store.EDIPartnerOfSupplier(ctx, po.SupplierID)
-	if err != nil {
-		if fault.Is(err, fault.NotFound) {
+	var p store.EDIPartner
+	if err := tx.DB().Where("supplier_id = ?", po.SupplierID).Order("id").Take(&p).Error; err != nil {
+		if isNotFound(err) {
 			return Sent{}, fault.New(fault.Unprocessable, "the supplier of %s has no EDI partner profile; add one or send the order another way", po.Number)
 		}
-		return Sent{}, err
+		return Sent{}, fmt.Errorf("gateway: partner of %s: %w", po.Number, err)
 	}
-	doc, err := g.build850(ctx, po)
+	if len(po.Lines) == 0 {
+		if err := tx.DB().Where("po_id = ?", po.ID).Order("line_no").Find(&po.Lines).Error; err != nil {
+			return Sent{}, fmt.Errorf("gateway: lines of %s: %w", po.Number, err)
+		}
+	}
+	doc, err := build850(tx.DB(), po, sup)
 	if err != nil {
 		return Sent{}, err
 	}
-	var (
-		sent Sent
-		w    pendingWrite
-	)
-	err = g.store.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.LockEDIPartner(p.ID); err != nil {
-			return err
-		}
-		n, err := tx.NextControlNumber(p.ID)
-		if err != nil {
-			return err
-		}
-		now := tx.Now()
-		env := Envelope850(p, n, now)
-		var buf bytes.Buffer
-		if err := edi.Write850(&buf, doc, env); err != nil {
-			return fault.Wrap(fault.Unprocessable, err, "purchase order %s cannot be written as an 850: %v", po.Number, err)
-		}
-		sum := sha256.Sum256(buf.Bytes())
-		name := fmt.Sprintf("850-%s-%09d.edi", safeName(po.Number), n)
-		f := store.EDIFile{Direction: store.EDIOutbound, Kind: "850", PartnerID: ptr(p.ID), SupplierID: ptr(p.SupplierID),
-			Source: "gateway", Filename: name, SHA256: hex.EncodeToString(sum[:]), SizeBytes: int64(buf.Len()), Status: store.EDIFileSent,
-			SenderQualifier: env.SenderQualifier, SenderID: env.SenderID, ReceiverQualifier: env.ReceiverQualifier, ReceiverID: env.ReceiverID,
-			InterchangeControl: fmt.Sprintf("%09d", n), ControlNumber: ptr(n), POID: ptr(po.ID), ReceivedBy: actor.Label, ProcessedAt: ptr(now)}
-		if p.Expects997 {
-			hours := p.AckWindowHours
-			if hours <= 0 {
-				hours = 24
-			}
-			f.AckStatus, f.AckDueAt = store.EDIAckAwaiting, ptr(now.Add(time.Duration(hours)*time.Hour))
-		}
-		if err := tx.InsertEDIFile(&f, buf.Bytes()); err != nil {
-			return err
-		}
-		if err := tx.Audit(actor, "po.edi_850_written", "purchase_order", po.ID, po.SupplierID, nil,
-			map[string]any{"edi_file_id": f.ID, "control_number": n, "partner": p.Name}); err != nil {
-			return err
-		}
-		if w, err = g.stage(p, name, buf.Bytes()); err != nil {
-			return err
-		}
-		sent = Sent{File: f, Bytes: buf.Bytes()}
-		return nil
-	})
-	if err != nil {
-		w.abandon()
+	if err := tx.LockEDIPartner(p.ID); err != nil {
 		return Sent{}, err
 	}
-	if err := w.commit(); err != nil {
-		return sent, fmt.Errorf("gateway: the 850 is recorded (file %d) but could not be placed in the outbox: %w", sent.File.ID, err)
+	n, err := tx.NextControlNumber(p.ID)
+	if err != nil {
+		return Sent{}, err
 	}
-	return sent, nil
+	now := tx.Now()
+	env := Envelope850(p, n, now)
+	var buf bytes.Buffer
+	if err := edi.Write850(&buf, doc, env); err != nil {
+		return Sent{}, fault.Wrap(fault.Unprocessable, err, "purchase order %s cannot be written as an 850: %v", po.Number, err)
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	name := fmt.Sprintf("850-%s-%09d.edi", safeName(po.Number), n)
+	f := store.EDIFile{Direction: store.EDIOutbound, Kind: "850", PartnerID: ptr(p.ID), SupplierID: ptr(p.SupplierID),
+		Source: "gateway", Filename: name, SHA256: hex.EncodeToString(sum[:]), SizeBytes: int64(buf.Len()), Status: store.EDIFileSent,
+		SenderQualifier: env.SenderQualifier, SenderID: env.SenderID, ReceiverQualifier: env.ReceiverQualifier, ReceiverID: env.ReceiverID,
+		InterchangeControl: fmt.Sprintf("%09d", n), ControlNumber: ptr(n), POID: ptr(po.ID), ReceivedBy: actor.Label, ProcessedAt: ptr(now)}
+	if p.Expects997 {
+		hours := p.AckWindowHours
+		if hours <= 0 {
+			hours = 24
+		}
+		f.AckStatus, f.AckDueAt = store.EDIAckAwaiting, ptr(now.Add(time.Duration(hours)*time.Hour))
+	}
+	if err := tx.InsertEDIFile(&f, buf.Bytes()); err != nil {
+		return Sent{}, err
+	}
+	if err := tx.Audit(actor, "po.edi_850_written", "purchase_order", po.ID, po.SupplierID, nil,
+		map[string]any{"edi_file_id": f.ID, "control_number": n, "partner": p.Name}); err != nil {
+		return Sent{}, err
+	}
+	g.stage(tx, p, name, buf.Bytes())
+	return Sent{File: f, Bytes: buf.Bytes()}, nil
 }
 
 // Envelope850 addresses an interchange to partner p from the profile.
@@ -123,7 +154,7 @@ func Envelope850(p store.EDIPartner, control int64, now time.Time) edi.Envelope 
 // build850 turns a PO into the edi package's typed 850: our SKU as the
 // buyer's part, the supplier's part as the vendor's, whole quantities,
 // unit prices with their trailing zeros dropped, the expected date per line.
-func (g *Gateway) build850(ctx context.Context, po store.PurchaseOrder) (*edi.PO850, error) {
+func build850(db *gorm.DB, po store.PurchaseOrder, sup store.Supplier) (*edi.PO850, error) {
 	exp, ok := matching.CurrencyExponent(po.Currency)
 	if !ok {
 		return nil, fault.New(fault.Unprocessable, "purchase order %s has unknown currency %q", po.Number, po.Currency)
@@ -133,16 +164,12 @@ func (g *Gateway) build850(ctx context.Context, po store.PurchaseOrder) (*edi.PO
 		ids = append(ids, l.ProductID)
 	}
 	var products []store.Product
-	if err := g.store.DB(ctx).Where("id IN ?", ids).Find(&products).Error; err != nil {
+	if err := db.Where("id IN ?", ids).Find(&products).Error; err != nil {
 		return nil, fmt.Errorf("gateway: products of %s: %w", po.Number, err)
 	}
 	sku := map[int64]string{}
 	for _, pr := range products {
 		sku[pr.ID] = pr.SKU
-	}
-	var sup store.Supplier
-	if err := g.store.DB(ctx).Where("id = ?", po.SupplierID).Take(&sup).Error; err != nil {
-		return nil, fmt.Errorf("gateway: supplier of %s: %w", po.Number, err)
 	}
 	date := po.CreatedAt
 	if po.ApprovedAt != nil {
@@ -150,7 +177,8 @@ func (g *Gateway) build850(ctx context.Context, po store.PurchaseOrder) (*edi.PO
 	}
 	doc := &edi.PO850{Purpose: "00", OrderType: "SA", PONumber: po.Number, PODate: edi.DateOf(date.UTC()), Currency: po.Currency,
 		Parties: []edi.Party{{Role: "VN", Name: sup.Name, IDQualifier: "92", ID: sup.Code}}}
-	if brand, err := g.store.Brand(ctx); err == nil && brand.Name != "" {
+	var brand store.BrandSettings
+	if err := db.Take(&brand).Error; err == nil && brand.Name != "" {
 		doc.Parties = append([]edi.Party{{Role: "BY", Name: brand.Name}}, doc.Parties...)
 	}
 	for _, l := range po.Lines {

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/pogate/pogate/edi"
 	"github.com/pogate/pogate/internal/fault"
+	"github.com/pogate/pogate/internal/procure"
 	"github.com/pogate/pogate/internal/store"
 )
 
@@ -232,5 +234,44 @@ func TestControlNumbersNeverReusedUnderConcurrency(t *testing.T) {
 	p, _ := fx.s.EDIPartnerByID(fx.ctx, fx.partner.ID)
 	if p.NextControl != workers*each+1 {
 		t.Fatalf("next control %d", p.NextControl)
+	}
+}
+
+// The dispatch step renders inside its own transaction: a rolled-back send
+// leaves no file, no outbox copy and no control number used.
+func TestRender850InCallersTransaction(t *testing.T) {
+	var _ procure.EDIRenderer = (*Gateway)(nil)
+	fx := newFixture(t)
+	var sup store.Supplier
+	if err := fx.s.DB(fx.ctx).Where("id = ?", fx.partner.SupplierID).Take(&sup).Error; err != nil {
+		t.Fatal(err)
+	}
+	rollback := errors.New("send failed later")
+	err := fx.s.InTx(fx.ctx, func(tx *store.Tx) error {
+		if _, err := fx.g.Render850(fx.ctx, tx, fx.po, sup); err != nil {
+			return err
+		}
+		return rollback
+	})
+	if !errors.Is(err, rollback) {
+		t.Fatal(err)
+	}
+	if files, _, _ := fx.s.EDIFiles(fx.ctx, store.EDIFileFilter{Direction: store.EDIOutbound}, store.Page{}); len(files) != 0 {
+		t.Fatalf("rolled-back send left %d files", len(files))
+	}
+	if names := fx.outboxFiles(); len(names) != 0 {
+		t.Fatalf("rolled-back send left %v in the outbox", names)
+	}
+	var ref string
+	err = fx.s.InTx(fx.ctx, func(tx *store.Tx) error {
+		var err error
+		ref, err = fx.g.Render850(fx.ctx, tx, fx.po, sup)
+		return err
+	})
+	if err != nil || !strings.HasPrefix(ref, "850 ISA13 1 ") {
+		t.Fatalf("ref %q, %v", ref, err)
+	}
+	if names := fx.outboxFiles(); len(names) != 1 || !strings.HasPrefix(names[0], "850-PO-1001-000000001") {
+		t.Fatalf("outbox %v", names)
 	}
 }
