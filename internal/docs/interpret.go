@@ -34,6 +34,9 @@ type interpreter struct {
 	tableRows map[int]bool
 	tableEnd  int // index of the first row after the table
 	decimals  int
+	// dateAmbiguous is set by validDate when the last date it accepted
+	// could be read day-first or month-first.
+	dateAmbiguous bool
 }
 
 // interpret turns a layout into a reconciled draft.
@@ -176,9 +179,15 @@ func (in *interpreter) findHeaderFields() {
 		if field == FieldCurrency {
 			continue
 		}
+		in.dateAmbiguous = false
 		v, info, ok := in.labelled(field, validators[field])
 		if !ok {
 			continue
+		}
+		if in.dateAmbiguous {
+			// "03/04/2026": the day/month order came from the document's
+			// currency and number style, not from the date itself.
+			info.Confidence = min(info.Confidence, confidenceInferred)
 		}
 		in.draft.Fields[field] = info
 		switch field {
@@ -214,7 +223,8 @@ func validReference(s string) (string, bool) {
 func (in *interpreter) validDate(s string) (string, bool) {
 	s = strings.TrimSpace(s)
 	for _, cand := range []string{s, firstWords(s, 3), firstWords(s, 1)} {
-		if iso, _, ok := parseDate(cand, in.order); ok {
+		if iso, ambiguous, ok := parseDate(cand, in.order); ok {
+			in.dateAmbiguous = ambiguous
 			return iso, true
 		}
 	}
