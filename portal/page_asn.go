@@ -27,6 +27,17 @@ func init() {
 		}
 		return nil
 	})
+	poRelated = append(poRelated, func(s *Server, c *gin.Context, a store.Actor, po store.PurchaseOrder) (string, []int64) {
+		var ids []int64
+		q := s.Store.DB(c).Model(&store.ASN{}).Where("po_id = ?", po.ID)
+		if sc := scopeOf(a); sc != 0 {
+			q = q.Where("supplier_id = ?", sc)
+		}
+		if err := q.Pluck("id", &ids).Error; err != nil {
+			return "", nil
+		}
+		return "asn", ids
+	})
 	poSectionHooks = append(poSectionHooks, func(s *Server, c *gin.Context, a store.Actor, po store.PurchaseOrder) (poSection, bool) {
 		asns, _, err := s.Procure.ListASNs(c, a, store.ASNFilter{POID: po.ID}, store.Page{Size: 20})
 		if err != nil || (len(asns) == 0 && !shippable(po)) {

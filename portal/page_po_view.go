@@ -96,13 +96,13 @@ func (s *Server) showPO(c *gin.Context, id int64, status int, errs map[string]st
 	for _, p := range prods {
 		d.Products[p.ID] = p
 	}
-	evs, err := s.Store.AuditFor(c, "purchase_order", po.ID, scopeOf(a), store.Page{Size: store.MaxPageSize})
+	evs, err := s.timelineEvents(c, a, po)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	for _, e := range evs {
-		te := timelineEntry{At: e.At, Action: e.Action, Channel: e.Channel}
+		te := timelineEntry{At: e.At, Action: actionLabel(e.Action), Channel: e.Channel}
 		if !a.IsSupplier() || e.ActorKind == string(store.ActorPartner) || (e.ActorID != nil && *e.ActorID == a.ID) {
 			te.Who = e.ActorLabel
 		}
@@ -144,4 +144,44 @@ func (s *Server) postCancelPO(c *gin.Context) {
 	}
 	s.flash(c, "ok", "Purchase order "+po.Number+" is cancelled.")
 	redirect(c, "/pos/"+strconv.FormatInt(po.ID, 10))
+}
+
+// poRelated lets feature page files add the records that belong to a PO
+// (ship notices, receipts, invoices) to its timeline: each returns an
+// audit entity name and the ids of this PO's records of it.
+var poRelated []func(s *Server, c *gin.Context, a store.Actor, po store.PurchaseOrder) (entity string, ids []int64)
+
+// timelineEvents is the audit trail of a PO and of its related records,
+// oldest first, limited to the supplier's own events for supplier users.
+func (s *Server) timelineEvents(c *gin.Context, a store.Actor, po store.PurchaseOrder) ([]store.AuditEvent, error) {
+	q := s.Store.DB(c).Model(&store.AuditEvent{})
+	cond := s.Store.DB(c).Where("entity = ? AND entity_id = ?", "purchase_order", po.ID)
+	for _, rel := range poRelated {
+		if entity, ids := rel(s, c, a, po); len(ids) > 0 {
+			cond = cond.Or("entity = ? AND entity_id IN ?", entity, ids)
+		}
+	}
+	q = q.Where(cond)
+	if sc := scopeOf(a); sc != 0 {
+		q = q.Where("supplier_id = ?", sc)
+	}
+	var evs []store.AuditEvent
+	err := q.Order("at, id").Limit(500).Find(&evs).Error
+	return evs, err
+}
+
+// actionLabels turn audit actions into words; unknown ones show as they are.
+var actionLabels = map[string]string{
+	"po.created": "Order created", "po.updated": "Draft changed", "po.cancelled": "Order cancelled",
+	"po.submitted": "Submitted for approval", "po.approved": "Approved", "po.rejected": "Sent back by approver",
+	"po.sent": "Sent to the supplier", "po.dispatched": "Sent to the supplier", "po.acknowledged": "Acknowledged by the supplier",
+	"po.chased": "Reminder sent", "asn.submitted": "Ship notice received", "receipt.created": "Goods received",
+	"po.status": "Status changed",
+}
+
+func actionLabel(a string) string {
+	if l, ok := actionLabels[a]; ok {
+		return l
+	}
+	return a
 }
