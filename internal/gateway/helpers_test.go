@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -258,4 +259,11 @@ func statusOf(rows []store.EDITransaction) string {
 		parts = append(parts, fmt.Sprintf("%s:%s", r.SetID, r.Status))
 	}
 	return strings.Join(parts, ",")
+}
+
+func mustUnmarshal(t *testing.T, s string, v any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(s), v); err != nil {
+		t.Fatal(err)
+	}
 }
