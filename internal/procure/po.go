@@ -49,7 +49,7 @@ func (s *Service) CreateDraft(ctx context.Context, actor store.Actor, in DraftPO
 }
 
 func (s *Service) createDraftTx(ctx context.Context, tx *store.Tx, actor store.Actor, in DraftPO) (store.PurchaseOrder, error) {
-	sup, err := s.Store.Supplier(ctx, in.SupplierID)
+	sup, err := tx.Supplier(in.SupplierID)
 	if err != nil {
 		return store.PurchaseOrder{}, fault.FieldErr("supplier_id", "supplier %d not found", in.SupplierID)
 	}
@@ -162,7 +162,7 @@ func (s *Service) UpdateDraft(ctx context.Context, actor store.Actor, poID int64
 			return fault.New(fault.Conflict, "purchase order %s is %s; only drafts can be edited", po.Number, po.Status)
 		}
 		before := poSnapshot(po)
-		sup, err := s.Store.Supplier(ctx, po.SupplierID)
+		sup, err := tx.Supplier(po.SupplierID)
 		if err != nil {
 			return err
 		}

@@ -49,7 +49,8 @@ func (s *Store) SaveBrand(ctx context.Context, actor Actor, b BrandSettings) err
 	b.ID = 1
 	b.UpdatedAt = s.Now()
 	return s.InTx(ctx, func(tx *Tx) error {
-		before, _ := s.Brand(ctx)
+		before := DefaultBrand()
+		tx.db.Limit(1).Find(&before, 1)
 		if err := tx.db.Clauses(clause.OnConflict{UpdateAll: true}).Create(&b).Error; err != nil {
 			return notFound(err, "brand settings")
 		}

@@ -97,9 +97,12 @@ type POLine struct {
 	ExpectedAt           *time.Time
 	ReceivedQty          int64
 	CancelledQty         int64
-	AckStatus            string
-	CreatedAt            time.Time
-	UpdatedAt            time.Time
+	// InvoicedQty is what payable invoices (net of credit notes) have
+	// claimed of the received quantity; matching reads it.
+	InvoicedQty int64
+	AckStatus   string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 func (POLine) TableName() string { return "po_lines" }

@@ -130,3 +130,12 @@ func (s *Store) SupplierIDsByCode(ctx context.Context) (map[string]int64, error)
 	}
 	return m, nil
 }
+
+// Supplier reads a supplier inside the transaction (a command never takes a
+// second pool connection while it holds one: with a small pool that could
+// wait on itself).
+func (tx *Tx) Supplier(id int64) (Supplier, error) {
+	var sp Supplier
+	err := tx.db.Take(&sp, id).Error
+	return sp, notFound(err, "supplier")
+}
