@@ -210,5 +210,3 @@ func (s *Service) ListInvoices(ctx context.Context, actor store.Actor, f store.I
 	}
 	return s.Store.Invoices(ctx, f, page)
 }
-
-
