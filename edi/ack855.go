@@ -41,6 +41,7 @@ type LineAck struct {
 	Date          Date    `json:"date,omitzero"`
 }
 
+// SetID and FunctionalID place the document in ST01 and GS01 when written.
 func (*Ack855) SetID() string        { return "855" }
 func (*Ack855) FunctionalID() string { return "PR" }
 

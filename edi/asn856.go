@@ -59,6 +59,7 @@ type ASNItem struct {
 	Packs           []*ASNPack `json:"packs,omitempty"`     // S-O-I-P
 }
 
+// SetID and FunctionalID place the document in ST01 and GS01 when written.
 func (*ASN856) SetID() string        { return "856" }
 func (*ASN856) FunctionalID() string { return "SH" }
 

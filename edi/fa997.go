@@ -44,6 +44,7 @@ type ElementNote997 struct {
 	Value    string `json:"value,omitempty"` // AK404 copy of bad data
 }
 
+// SetID and FunctionalID place the document in ST01 and GS01 when written.
 func (*FuncAck997) SetID() string        { return "997" }
 func (*FuncAck997) FunctionalID() string { return "FA" }
 

@@ -36,6 +36,7 @@ type InvoiceLine struct {
 	Taxes   []Tax    `json:"taxes,omitempty"`
 }
 
+// SetID and FunctionalID place the document in ST01 and GS01 when written.
 func (*Invoice810) SetID() string        { return "810" }
 func (*Invoice810) FunctionalID() string { return "IN" }
 

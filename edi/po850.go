@@ -38,6 +38,7 @@ type POLine struct {
 	Dates   []DateRef `json:"dates,omitempty"`
 }
 
+// SetID and FunctionalID place the document in ST01 and GS01 when written.
 func (*PO850) SetID() string        { return "850" }
 func (*PO850) FunctionalID() string { return "PO" }
 
