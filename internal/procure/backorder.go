@@ -134,7 +134,7 @@ func (s *Service) closeTx(ctx context.Context, tx *store.Tx, actor store.Actor, 
 // createBackorder writes the backorder PO for the open remainder of po:
 // same supplier, location and unit prices, linked by parent_id, expected
 // after the catalog lead time from today, and approved (the spend was
-// approved on the original). Hooks registered with OnBackorder then send it.
+// approved on the original), then queued for sending like any approved PO.
 func (s *Service) createBackorder(ctx context.Context, tx *store.Tx, actor store.Actor, po store.PurchaseOrder) (store.PurchaseOrder, error) {
 	exp, ok := matching.CurrencyExponent(po.Currency)
 	if !ok {
@@ -172,12 +172,17 @@ func (s *Service) createBackorder(ctx context.Context, tx *store.Tx, actor store
 		map[string]string{"status": store.POStatusDraft}, map[string]string{"status": bo.Status, "rule": bo.ApprovalRule}); err != nil {
 		return bo, err
 	}
-	for _, h := range backorderHooks {
-		if err := h(ctx, s, tx, actor, &bo); err != nil {
-			return bo, err
-		}
+	// Sent like any approved PO: the po.approved event for webhooks and the
+	// send job, both in this transaction. A process without a job queue
+	// (some CLI runs, unit tests) leaves it approved for the next send.
+	if err := s.Publish(tx, "po.approved", "purchase_order", bo.ID, bo.SupplierID, poEvent(bo)); err != nil {
+		return bo, err
 	}
-	return bo, nil
+	if s.Queue == nil {
+		s.Log.Warn("backorder PO approved but not queued for sending: no job queue in this process", "po", bo.Number, "parent", po.Number)
+		return bo, nil
+	}
+	return bo, s.Queue.EnqueueTx(ctx, tx, SendPOJob{POID: bo.ID})
 }
 
 // backorderExpected is today plus the catalog lead time of the line's item;
@@ -200,14 +205,3 @@ func backorderExpected(tx *store.Tx, po store.PurchaseOrder, l store.POLine, now
 	}
 	return now
 }
-
-// BackorderHook runs inside the closing transaction once a backorder PO is
-// written (status approved). The dispatch work registers one that sends it
-// like any approved PO (enqueue its send job with s.Queue.EnqueueTx); until
-// one is registered the backorder waits, approved, for the normal send.
-type BackorderHook func(ctx context.Context, s *Service, tx *store.Tx, actor store.Actor, bo *store.PurchaseOrder) error
-
-var backorderHooks []BackorderHook
-
-// OnBackorder registers a hook; call it from an init function.
-func OnBackorder(h BackorderHook) { backorderHooks = append(backorderHooks, h) }
