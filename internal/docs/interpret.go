@@ -490,7 +490,7 @@ func firstText(r Row) string {
 // isContinuation reports whether a row is a wrapped description: only
 // text, within the description column, right under the previous line.
 func (in *interpreter) isContinuation(r, prev Row, cols []column) bool {
-	if r.Page != prev.Page || r.Sheet != prev.Sheet {
+	if len(r.Cells) == 0 || len(cols) == 0 || r.Page != prev.Page || r.Sheet != prev.Sheet {
 		return false
 	}
 	if r.Sheet == "" {
@@ -615,7 +615,7 @@ func isPartCode(s string) bool {
 }
 
 func (in *interpreter) parseCells(r Row, cols []column) (Line, bool) {
-	if len(r.Cells) < 2 {
+	if len(r.Cells) < 2 || len(cols) == 0 {
 		return Line{}, false
 	}
 	assign := assignColumns(r.Cells, cols)
@@ -710,6 +710,9 @@ func (in *interpreter) quantity(cells []Cell) (parsedNumber, bool) {
 // the next heading than its own still goes to the quantity.
 func assignColumns(cells []Cell, cols []column) []int {
 	n, m := len(cells), len(cols)
+	if n == 0 || m == 0 {
+		return make([]int, n) // callers never pass m == 0 with cells: every table has a heading row
+	}
 	const inf = 1e18
 	cost := make([][]float64, n+1)
 	from := make([][]int, n+1)
