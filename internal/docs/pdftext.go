@@ -317,6 +317,9 @@ func readPDFLayout(data []byte, limits Limits) (layout *Layout, err error) {
 	if !r.Trailer().Key("Encrypt").IsNull() {
 		return nil, refuse(RefusedEncrypted, "the PDF is encrypted or password-protected; remove the protection and upload it again")
 	}
+	if err := checkPageTree(r.Trailer().Key("Root").Key("Pages")); err != nil {
+		return nil, err
+	}
 	n := r.NumPage()
 	if n <= 0 {
 		return nil, refuse(RefusedMalformed, "the PDF has no readable pages")
@@ -379,4 +382,35 @@ func checkDeclaredSizes(data []byte) error {
 		return refuse(RefusedTooLarge, "the PDF declares an implausible size (%q); it may be crafted to exhaust memory", strings.TrimSpace(string(m)))
 	}
 	return nil
+}
+
+// Page-tree bounds: real trees are two or three levels deep.
+const (
+	maxPageTreeDepth = 32
+	maxPageTreeNodes = 10_000
+)
+
+// checkPageTree walks the page tree before the library does: the library
+// follows /Kids without noticing a node that contains itself, and spins
+// forever on such a file.
+func checkPageTree(root pdf.Value) error {
+	nodes := 0
+	var walk func(v pdf.Value, depth int) error
+	walk = func(v pdf.Value, depth int) error {
+		nodes++
+		if depth > maxPageTreeDepth || nodes > maxPageTreeNodes {
+			return refuse(RefusedMalformed, "the PDF page tree loops or is implausibly large")
+		}
+		if v.Key("Type").Name() != "Pages" {
+			return nil
+		}
+		kids := v.Key("Kids")
+		for i := 0; i < kids.Len(); i++ {
+			if err := walk(kids.Index(i), depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return walk(root, 0)
 }
