@@ -1,7 +1,6 @@
 package docs
 
 import (
-	"fmt"
 	"math"
 	"regexp"
 	"sort"
@@ -848,7 +847,6 @@ func (in *interpreter) findTotals() {
 	}
 }
 
-var reTrailingPercent = regexp.MustCompile(`\s*\(?\d+(?:[.,]\d+)?\s*%\)?.*$`)
 
 // labelAndAmount splits a totals row into its label and its amount, the
 // rightmost number on the row ("VAT 20% on 1,000.00   200.00" → 200.00).
@@ -870,7 +868,7 @@ func (in *interpreter) labelAndAmount(r Row) (string, parsedNumber, Cell, bool) 
 		cut = lastLetter(text)
 	}
 	if cut >= 0 && cut+1 < len(text) {
-		if n, ok := in.numberFrom(text[cut+1:]); ok {
+		if n, ok := parseNumber(text[cut+1:], in.style); ok {
 			return text[:cut+1], n, first, true
 		}
 	}
@@ -886,8 +884,3 @@ func lastLetter(s string) int {
 	}
 	return idx
 }
-
-// numberText is a helper so labelAndAmount can parse a fragment.
-func (in *interpreter) numberFrom(s string) (parsedNumber, bool) { return parseNumber(s, in.style) }
-
-var _ = fmt.Sprintf

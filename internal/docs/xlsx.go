@@ -3,7 +3,6 @@ package docs
 import (
 	"archive/zip"
 	"bytes"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -269,5 +268,3 @@ func (d *dateStyles) isDate(sheet, ref string) bool {
 	d.known[id] = isDate
 	return isDate
 }
-
-var _ = fmt.Sprint
