@@ -847,7 +847,6 @@ func (in *interpreter) findTotals() {
 	}
 }
 
-
 // labelAndAmount splits a totals row into its label and its amount, the
 // rightmost number on the row ("VAT 20% on 1,000.00   200.00" → 200.00).
 func (in *interpreter) labelAndAmount(r Row) (string, parsedNumber, Cell, bool) {
