@@ -19,6 +19,7 @@ import (
 	"github.com/pogate/pogate/internal/auth"
 	"github.com/pogate/pogate/internal/config"
 	"github.com/pogate/pogate/internal/demo"
+	"github.com/pogate/pogate/internal/jobs"
 	"github.com/pogate/pogate/internal/procure"
 	"github.com/pogate/pogate/internal/store"
 	"github.com/pogate/pogate/internal/store/storetest"
@@ -41,6 +42,15 @@ type webEnv struct {
 	ts    *httptest.Server
 	logs  *logCapture
 	sup   map[string]store.Supplier
+	queue *jobs.Queue
+}
+
+// drain runs every queued job (sends after approval) now.
+func (e *webEnv) drain() {
+	e.t.Helper()
+	if _, err := e.queue.Drain(context.Background()); err != nil {
+		e.t.Fatalf("drain jobs: %v", err)
+	}
 }
 
 // logCapture keeps log records so a test can read a link that would have
@@ -88,10 +98,24 @@ func (l *logCapture) lastLink(t *testing.T, email string) string {
 func newWebEnv(t *testing.T) *webEnv {
 	t.Helper()
 	ctx := context.Background()
-	st := storetest.Open(t)
+	st, where := storetest.OpenWithURL(t)
 	logs := &logCapture{}
 	log := slog.New(logs)
 	svc := procure.New(st, log)
+	// The real durable queue (River on the same database): commands that
+	// enqueue (approve → send) work, and tests run the jobs with drain.
+	qo := jobs.Options{Store: st, Log: log, Deps: jobs.Deps{Service: svc, Log: log,
+		Dispatch: &procure.Dispatch{Service: svc, EDI: procure.OutboxEDI850{Dir: t.TempDir()}, BaseURL: "http://pogate.test"}}}
+	if strings.HasPrefix(where, "postgres") {
+		qo.DatabaseURL = where
+	} else {
+		qo.SQLitePath = where
+	}
+	q, err := jobs.New(ctx, qo)
+	if err != nil {
+		t.Fatalf("jobs: %v", err)
+	}
+	svc.Queue = q
 	if _, _, err := demo.Seed(ctx, st, svc); err != nil {
 		t.Fatalf("demo seed: %v", err)
 	}
@@ -104,7 +128,7 @@ func newWebEnv(t *testing.T) *webEnv {
 	}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	e := &webEnv{t: t, store: st, svc: svc, srv: srv, ts: ts, logs: logs, sup: map[string]store.Supplier{}}
+	e := &webEnv{t: t, store: st, svc: svc, srv: srv, ts: ts, logs: logs, sup: map[string]store.Supplier{}, queue: q}
 	for _, code := range []string{"ACME", "EDIWORKS", "MAILCO"} {
 		sp, err := st.SupplierByCode(ctx, code)
 		if err != nil {

@@ -104,6 +104,63 @@ func TestPageScenarios(t *testing.T) {
 
 // TestPagesCarrySecurityHeaders checks the headers a page needs against
 // framing, sniffing and inline script.
+// TestApprovalPages: the buyer submits a draft over the threshold, the
+// approver finds it in the queue, sends one back and approves another,
+// which the job queue then sends to the supplier.
+func TestApprovalPages(t *testing.T) {
+	e := newWebEnv(t)
+	draft, pending := e.poOf("ACME"), e.poOf("EDIWORKS")
+	buyer, approver := e.signIn("buyer@demo.pogate"), e.signIn("approver@demo.pogate")
+	id := func(n int64) string { return strconv.FormatInt(n, 10) }
+	steps := []struct {
+		name     string
+		c        *client
+		path     string
+		form     url.Values
+		status   int
+		contains []string
+	}{
+		{"buyer sees submit on a draft", buyer, "GET /pos/" + id(draft.ID), nil, 200, []string{"Submit for approval"}},
+		{"approver may not submit", approver, "POST /pos/" + id(draft.ID) + "/submit", nil, 403, nil},
+		{"buyer submits", buyer, "POST /pos/" + id(draft.ID) + "/submit", nil, 303, []string{"waits for an approver"}},
+		{"buyer may not approve", buyer, "POST /pos/" + id(pending.ID) + "/approve", nil, 403, nil},
+		{"queue lists both", approver, "GET /approvals", nil, 200, []string{draft.Number, pending.Number, "Send back"}},
+		{"send back needs a reason", approver, "POST /pos/" + id(draft.ID) + "/reject", url.Values{"reason": {""}}, 400, []string{"say why"}},
+		{"send back", approver, "POST /pos/" + id(draft.ID) + "/reject", url.Values{"reason": {"split by season"}, "back": {"/approvals"}}, 303, []string{"went back to its buyer"}},
+		{"buyer sees the reason", buyer, "GET /pos/" + id(draft.ID), nil, 200, []string{"split by season", "Sent back by the approver"}},
+		{"approve", approver, "POST /pos/" + id(pending.ID) + "/approve", url.Values{"back": {"/approvals"}}, 303, []string{"is approved"}},
+		{"queue is empty", approver, "GET /approvals", nil, 200, []string{"Nothing waits for approval"}},
+	}
+	for _, st := range steps {
+		method, path, _ := strings.Cut(st.path, " ")
+		var r response
+		if method == "POST" {
+			r = st.c.post(path, st.form)
+		} else {
+			r = st.c.get(path)
+		}
+		if r.status != st.status {
+			t.Fatalf("%s: status %d, want %d\n%.600s", st.name, r.status, st.status, r.body)
+		}
+		body := r.body
+		if r.status == http.StatusSeeOther {
+			body = st.c.follow(r).body
+		}
+		for _, w := range st.contains {
+			if !strings.Contains(body, w) {
+				t.Errorf("%s: answer lacks %q", st.name, w)
+			}
+		}
+	}
+	e.drain()
+	r := buyer.get("/pos/" + id(pending.ID))
+	for _, w := range []string{"status-sent", "Send attempt 1", "Approved", "Sent to the supplier"} {
+		if !strings.Contains(r.body, w) {
+			t.Errorf("after the send job the PO page lacks %q", w)
+		}
+	}
+}
+
 func TestPagesCarrySecurityHeaders(t *testing.T) {
 	e := newWebEnv(t)
 	r := e.client().get("/signin")
