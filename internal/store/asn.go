@@ -105,7 +105,15 @@ func init() {
 // identifier from a scanned or keyed SSCC, so "(00) 0 0614141 123456789 0"
 // and the bare 18 digits compare equal.
 func NormalizeSSCC(s string) string {
-	s = strings.NewReplacer(" ", "", "(", "", ")", "").Replace(strings.TrimSpace(s))
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case ' ', '\t', '\n', '\r', '\v', '\f', '(', ')':
+		default:
+			b = append(b, c)
+		}
+	}
+	s = string(b)
 	if len(s) == 20 && strings.HasPrefix(s, "00") {
 		s = s[2:]
 	}
