@@ -49,6 +49,9 @@ func newAPIHarness(t *testing.T) *apiHarness {
 		}
 		h.sup[code] = sp
 	}
+	if err := s.CreateLocation(ctx, sys, &store.Location{Code: "MAIN", Name: "Main warehouse"}); err != nil {
+		t.Fatal(err)
+	}
 	for _, sku := range []string{"SKU-1", "SKU-2"} {
 		if err := s.CreateProduct(ctx, sys, &store.Product{SKU: sku, Name: "Product " + sku}); err != nil {
 			t.Fatal(err)

@@ -217,3 +217,17 @@ func latestRunTx(tx *store.Tx, invoiceID int64) (store.MatchRun, error) {
 	err := tx.DB().Where("invoice_id = ?", invoiceID).Order("id DESC").Take(&r).Error
 	return r, err
 }
+
+// LatestDecision returns the decision of an invoice's newest match run, for
+// pages that explain it.
+func (s *Service) LatestDecision(ctx context.Context, invoiceID int64) (matching.Decision, error) {
+	var d matching.Decision
+	run, err := s.Store.LatestMatchRun(ctx, invoiceID)
+	if err != nil {
+		return d, err
+	}
+	if err := json.Unmarshal([]byte(run.DecisionJSON), &d); err != nil {
+		return d, fault.Wrap(fault.Internal, err, "reading match decision")
+	}
+	return d, nil
+}
