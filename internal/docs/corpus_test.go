@@ -26,10 +26,11 @@ type corpusExpected struct {
 		UnitPrice   string `json:"unit_price"`
 		Amount      string `json:"amount"`
 	} `json:"lines"`
-	Charges  []string `json:"charges"`
-	Subtotal string   `json:"subtotal"`
-	Tax      string   `json:"tax"`
-	Total    string   `json:"total"`
+	Charges     []string `json:"charges"`
+	Subtotal    string   `json:"subtotal"`
+	Tax         string   `json:"tax"`
+	Total       string   `json:"total"`
+	NeedsReview bool     `json:"needs_review"` // the document's own arithmetic is wrong
 }
 
 func loadCorpus(t testing.TB) []corpusExpected {
@@ -136,6 +137,9 @@ func TestCorpusAccuracy(t *testing.T) {
 		if d.NeedsReview {
 			reviewed++
 			t.Logf("%s: needs review: %v", e.File, d.Reasons)
+		}
+		if e.NeedsReview && !d.NeedsReview {
+			t.Errorf("%s: the invoice does not add up but was not marked for review", e.File)
 		}
 		if (!totalRight || !allLinesRight) && !d.NeedsReview {
 			silentlyWrong++

@@ -351,6 +351,7 @@ func (in *interpreter) valueBelow(ri int, label Cell, valid func(string) (string
 
 type column struct {
 	kind   string
+	text   string
 	x0, x1 float64
 }
 
@@ -415,11 +416,14 @@ func (in *interpreter) findTable() {
 	}
 	in.tableEnd = -1
 	for ri, r := range rows {
+		if in.tableRows[ri] {
+			continue // a heading fragment claimed by wrappedHeadings
+		}
 		if c, ok := in.headerColumns(r); ok {
-			flushPending()
-			cols = c
+			// A repeated heading on a new page keeps the last line open:
+			// its description may continue under the new heading.
+			cols = in.wrappedHeadings(ri, c)
 			in.tableRows[ri] = true
-			last = nil
 			lastRow = r
 			continue
 		}
@@ -449,10 +453,15 @@ func (in *interpreter) findTable() {
 			in.tableRows[ri] = true
 			continue
 		}
-		if kind, _ := totalsKind(firstText(r)); kind != "" {
-			flushPending()
-			in.tableEnd = ri
-			return
+		// The table ends at the first totals row: a totals label with an
+		// amount. A label word alone ("packaging" wrapped from a
+		// description) is not one.
+		if label, _, _, hasAmount := in.labelAndAmount(r); hasAmount {
+			if kind, _ := totalsKind(label); kind != "" {
+				flushPending()
+				in.tableEnd = ri
+				return
+			}
 		}
 		if in.isContinuation(r, lastRow, cols) {
 			for _, c := range r.Cells {
@@ -475,6 +484,79 @@ func rowPos(r Row) float64 {
 		return float64(r.Index)
 	}
 	return r.Y
+}
+
+// wrappedHeadings completes a heading row with headings that wrapped onto
+// the visual line just above or below it ("Item" / "Code" stacked, centred
+// against single-line neighbours, as Writer and Calc do): text fragments
+// within a line's height that sit under no existing heading. Fragments
+// stacked at the same position are joined top to bottom.
+func (in *interpreter) wrappedHeadings(ri int, cols []column) []column {
+	rows := in.layout.Rows
+	r := rows[ri]
+	if r.Sheet != "" || len(r.Cells) == 0 {
+		return cols
+	}
+	size := r.Cells[0].Size
+	type fragment struct {
+		cell Cell
+		y    float64
+	}
+	var frags []fragment
+	for _, k := range []int{ri - 1, ri + 1} {
+		if k < 0 || k >= len(rows) || rows[k].Page != r.Page || math.Abs(rows[k].Y-r.Y) > 1.3*size {
+			continue
+		}
+		for _, c := range rows[k].Cells {
+			if _, isNum := in.number(c); isNum {
+				return cols // a line row, not a wrapped heading
+			}
+			frags = append(frags, fragment{c, rows[k].Y})
+		}
+	}
+	var extra []column
+	for _, f := range frags {
+		covered := false
+		for _, col := range cols {
+			if f.cell.X1 > col.x0 && f.cell.X0 < col.x1 {
+				covered = true
+			}
+		}
+		if covered {
+			return cols
+		}
+		merged := false
+		for i := range extra {
+			if f.cell.X1 > extra[i].x0 && f.cell.X0 < extra[i].x1 {
+				extra[i].text += " " + f.cell.Text
+				extra[i].x0, extra[i].x1 = min(extra[i].x0, f.cell.X0), max(extra[i].x1, f.cell.X1)
+				merged = true
+			}
+		}
+		if !merged {
+			extra = append(extra, column{text: f.cell.Text, x0: f.cell.X0, x1: f.cell.X1})
+		}
+	}
+	if len(extra) == 0 {
+		return cols
+	}
+	for _, e := range extra {
+		e.kind = columnKind(e.text)
+		if in.hints != nil && in.hints.Columns[normalize(e.text)] != "" {
+			e.kind = in.hints.Columns[normalize(e.text)]
+		}
+		if e.kind == "" {
+			e.kind = "unknown"
+		}
+		cols = append(cols, e)
+	}
+	sort.Slice(cols, func(i, j int) bool { return cols[i].x0 < cols[j].x0 })
+	for k := ri - 1; k <= ri+1; k++ {
+		if k >= 0 && k < len(rows) {
+			in.tableRows[k] = true
+		}
+	}
+	return cols
 }
 
 func firstText(r Row) string {

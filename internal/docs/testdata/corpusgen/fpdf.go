@@ -191,7 +191,7 @@ func (inv *Invoice) cellValue(col string, n int, l DataLine) string {
 	case "unit_price":
 		return inv.price(l.UnitPrice)
 	case "amount":
-		return inv.money(inv.amount(l))
+		return inv.money(inv.printedAmount(n, l))
 	}
 	return ""
 }
@@ -205,7 +205,7 @@ func (inv *Invoice) totalsRows() [][2]string {
 	if inv.TaxRate != "" {
 		rows = append(rows, [2]string{inv.Labels["tax"] + " " + inv.TaxRate + "%", inv.money(inv.tax())})
 	}
-	total := inv.money(inv.total())
+	total := inv.money(inv.printedTotal())
 	if inv.Symbol == "" {
 		total = inv.Currency + " " + total
 	}

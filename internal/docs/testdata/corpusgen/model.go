@@ -40,6 +40,11 @@ type Invoice struct {
 	Charges       []DataCharge      `json:"charges,omitempty"`
 	TaxRate       string            `json:"tax_rate,omitempty"` // percent
 	Notes         string            `json:"notes,omitempty"`
+	// Mistake makes the supplier's own arithmetic wrong, as happens with
+	// hand-edited invoices: "line_amount" prints line 2's amount one unit
+	// too high, "total" prints the total ten units too high. Such an
+	// invoice must come back marked for review.
+	Mistake string `json:"mistake,omitempty"`
 }
 
 // DataLine is one invoice line as the supplier bills it.
@@ -70,6 +75,24 @@ func (inv *Invoice) amount(l DataLine) decimal.Decimal {
 	q := decimal.RequireFromString(l.Quantity)
 	p := decimal.RequireFromString(l.UnitPrice)
 	return q.Mul(p).RoundBank(inv.decimals())
+}
+
+// printedAmount is the line amount as the document states it, mistakes
+// included.
+func (inv *Invoice) printedAmount(n int, l DataLine) decimal.Decimal {
+	a := inv.amount(l)
+	if inv.Mistake == "line_amount" && n == 1 {
+		a = a.Add(decimal.NewFromInt(1))
+	}
+	return a
+}
+
+// printedTotal is the total as the document states it.
+func (inv *Invoice) printedTotal() decimal.Decimal {
+	if inv.Mistake == "total" {
+		return inv.total().Add(decimal.NewFromInt(10))
+	}
+	return inv.total()
 }
 
 func (inv *Invoice) subtotal() decimal.Decimal {
@@ -169,6 +192,9 @@ type Expected struct {
 	Subtotal      string         `json:"subtotal"`
 	Tax           string         `json:"tax"`
 	Total         string         `json:"total"`
+	// NeedsReview is true when the document itself does not add up; its
+	// values above are as printed.
+	NeedsReview bool `json:"needs_review"`
 }
 
 // ExpectedLine is a golden line; amounts are plain decimals.
@@ -184,14 +210,14 @@ func (inv *Invoice) expected(file string) Expected {
 	e := Expected{ID: inv.ID, File: file, Producer: inv.Producer, InvoiceNumber: inv.InvoiceNumber, InvoiceDate: inv.InvoiceDate,
 		PONumber: inv.PONumber, Currency: inv.Currency, Charges: []string{}}
 	d := inv.decimals()
-	for _, l := range inv.Lines {
+	for n, l := range inv.Lines {
 		p := decimal.RequireFromString(l.UnitPrice)
 		places := d
 		if -p.Exponent() > places {
 			places = -p.Exponent()
 		}
 		e.Lines = append(e.Lines, ExpectedLine{VendorPart: l.VendorPart, Description: l.Description, Quantity: l.Quantity,
-			UnitPrice: p.StringFixed(places), Amount: inv.amount(l).StringFixed(d)})
+			UnitPrice: p.StringFixed(places), Amount: inv.printedAmount(n, l).StringFixed(d)})
 	}
 	for _, c := range inv.Charges {
 		e.Charges = append(e.Charges, c.signed().StringFixed(d))
@@ -200,6 +226,7 @@ func (inv *Invoice) expected(file string) Expected {
 	if inv.TaxRate != "" {
 		e.Tax = inv.tax().StringFixed(d)
 	}
-	e.Total = inv.total().StringFixed(d)
+	e.Total = inv.printedTotal().StringFixed(d)
+	e.NeedsReview = inv.Mistake != ""
 	return e
 }

@@ -22,6 +22,8 @@ type spec struct {
 	charges         []DataCharge
 	taxRate         string
 	fractionalPrice bool
+	mistake         string
+	longNames       bool
 }
 
 var labelSets = []map[string]string{
@@ -54,7 +56,8 @@ var (
 		{"Kobayashi Trading Co., Ltd.", "3-2-1 Nihonbashi", "Chuo-ku, Tokyo 103-0027"},
 		{"Maison Durand SARL", "8 rue des Lilas", "69003 Lyon", "TVA FR40123456789"},
 	}
-	buyer = []string{"Bill to:", "Fernleaf Living Ltd", "Unit 5, Riverside Park", "Leeds LS10 1AB"}
+	finishes = []string{"matte black", "natural", "brushed", "glazed white", "sage green"}
+	buyer    = []string{"Bill to:", "Fernleaf Living Ltd", "Unit 5, Riverside Park", "Leeds LS10 1AB"}
 )
 
 // specs is the corpus: 36 documents over six producers.
@@ -101,6 +104,13 @@ var specs = []spec{
 	{producer: "xlsx", style: "sheet", currency: "GBP", dateFormat: "2006-01-02", labels: 2, columns: 1, lines: 7, taxRate: "20", fractionalPrice: true},
 	{producer: "xlsx", style: "sheet", currency: "JPY", dateFormat: "2006-01-02", labels: 3, columns: 4, lines: 6, taxRate: "10"},
 	{producer: "xlsx", style: "sheet", currency: "CHF", dateFormat: "2006-01-02", labels: 5, columns: 3, lines: 9, taxRate: "8.1", charges: []DataCharge{{"discount", "Discount", "20.00"}}},
+	// Later additions: wrapped long descriptions, and suppliers whose own
+	// arithmetic is wrong (these must come back for review).
+	{producer: "chromium", style: "wrap", currency: "USD", symbol: "$", dateFormat: "Jan 2, 2006", labels: 1, columns: 0, lines: 12, taxRate: "8.25", longNames: true},
+	{producer: "writer", style: "classic", currency: "GBP", dateFormat: "02/01/2006", labels: 0, columns: 2, lines: 6, taxRate: "20", longNames: true},
+	{producer: "fpdf", style: "right", currency: "EUR", comma: true, dateFormat: "02.01.2006", labels: 0, columns: 0, lines: 7, taxRate: "19", mistake: "line_amount"},
+	{producer: "chromium", style: "classic", currency: "USD", dateFormat: "01/02/2006", labels: 3, columns: 1, lines: 5, charges: []DataCharge{{"freight", "Freight", "25.00"}}, mistake: "total"},
+	{producer: "xlsx", style: "sheet", currency: "EUR", dateFormat: "2006-01-02", labels: 4, columns: 0, lines: 8, taxRate: "19", mistake: "line_amount"},
 }
 
 // makeInvoice expands spec i into a data file, deterministically.
@@ -135,13 +145,17 @@ func makeInvoice(i int, s spec) Invoice {
 		Charges:       s.charges,
 		TaxRate:       s.taxRate,
 		Notes:         "Payment terms: 30 days net. Please quote the invoice number with your payment.",
+		Mistake:       s.mistake,
 	}
 	for n := 0; n < s.lines; n++ {
 		l := DataLine{
 			VendorPart:  fmt.Sprintf("%s-%04d", []string{"AB", "NW", "LX", "KT", "MD"}[rng.IntN(5)], rng.IntN(10000)),
 			Description: adjectives[rng.IntN(len(adjectives))] + " " + nouns[rng.IntN(len(nouns))],
-			Quantity:    fmt.Sprint(1 + rng.IntN(240)),
 		}
+		if s.longNames {
+			l.Description += ", " + finishes[rng.IntN(len(finishes))] + " finish, carton of six, FSC certified packaging"
+		}
+		l.Quantity = fmt.Sprint(1 + rng.IntN(240))
 		switch {
 		case s.currency == "JPY":
 			l.UnitPrice = fmt.Sprint(80 + rng.IntN(12000))

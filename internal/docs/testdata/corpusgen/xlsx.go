@@ -93,7 +93,7 @@ func renderXLSX(inv Invoice) ([]byte, error) {
 				num(ref, l.UnitPrice)
 				errs = append(errs, f.SetCellStyle(sh, ref, ref, priceStyle))
 			case "amount":
-				num(ref, inv.amount(l).String())
+				num(ref, inv.printedAmount(n, l).String())
 				formula := fmt.Sprintf("ROUND(%s%d*%s%d,%d)", colOf["quantity"], row, colOf["unit_price"], row, inv.decimals())
 				errs = append(errs, f.SetCellFormula(sh, ref, formula))
 				errs = append(errs, f.SetCellStyle(sh, ref, ref, money))
@@ -122,7 +122,7 @@ func renderXLSX(inv Invoice) ([]byte, error) {
 	if inv.TaxRate != "" {
 		put(inv.Labels["tax"]+" "+inv.TaxRate+"%", inv.tax())
 	}
-	put(inv.Labels["total"]+" ("+inv.Currency+")", inv.total())
+	put(inv.Labels["total"]+" ("+inv.Currency+")", inv.printedTotal())
 	set(fmt.Sprintf("A%d", row+1), inv.Notes)
 	for i, c := range inv.Columns {
 		name, _ := excelize.ColumnNumberToName(i + 1)
