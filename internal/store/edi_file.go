@@ -251,6 +251,8 @@ type EDIFileFilter struct {
 	// Kind is the transaction set ("850", "856", "997"...).
 	Kind string
 	POID int64
+	// AckForFileID lists the acknowledgements we wrote for one inbound file.
+	AckForFileID int64
 	// Flagged lists only outbound files flagged for a missing or rejecting 997.
 	Flagged bool
 	// Search matches the file name or interchange control number (substring).
@@ -278,6 +280,9 @@ func (s *Store) EDIFiles(ctx context.Context, f EDIFileFilter, page Page) ([]EDI
 	}
 	if f.POID > 0 {
 		q = q.Where("po_id = ?", f.POID)
+	}
+	if f.AckForFileID > 0 {
+		q = q.Where("ack_for_file_id = ?", f.AckForFileID)
 	}
 	if f.Flagged {
 		q = q.Where("flagged_at IS NOT NULL")
