@@ -10,16 +10,21 @@ import (
 	"github.com/pogate/pogate/internal/store"
 )
 
-// sentPOForAPI imports the harness catalog, makes a location and a PO for
-// ACME (SKU-1 × 500, SKU-2 × 10) and moves it to sent, as dispatch would.
+// sentPOForAPI imports the harness catalog, makes sure a location exists,
+// creates a PO for ACME (SKU-1 × 500, SKU-2 × 10) and moves it to sent, as
+// dispatch would.
 func sentPOForAPI(t *testing.T, h *apiHarness) poJSON {
 	t.Helper()
 	ctx := context.Background()
 	if r := h.do("buyer", "POST", "/api/v1/catalog-items/import?filename=c.csv", "text/csv", strings.NewReader(apiCatalogCSV)); r.status != 200 {
 		t.Fatalf("import: %d %s", r.status, r.body)
 	}
-	if err := h.s.CreateLocation(ctx, store.System("test"), &store.Location{Code: "MAIN", Name: "Main", CreatedAt: h.s.Now()}); err != nil {
+	if locs, err := h.s.Locations(ctx); err != nil {
 		t.Fatal(err)
+	} else if len(locs) == 0 {
+		if err := h.s.CreateLocation(ctx, store.System("test"), &store.Location{Code: "RCV", Name: "Receiving", CreatedAt: h.s.Now()}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	r := h.json("buyer", "POST", "/api/v1/purchase-orders", fmt.Sprintf(`{"supplier_id":%d,"lines":[{"sku":"SKU-1","quantity":500},{"sku":"SKU-2","quantity":10}]}`, h.sup["ACME"].ID))
 	if r.status != 201 {
