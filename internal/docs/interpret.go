@@ -351,7 +351,6 @@ func (in *interpreter) valueBelow(ri int, label Cell, valid func(string) (string
 
 type column struct {
 	kind   string
-	text   string
 	x0, x1 float64
 }
 
@@ -419,13 +418,22 @@ func (in *interpreter) findTable() {
 		if in.tableRows[ri] {
 			continue // a heading fragment claimed by wrappedHeadings
 		}
-		if c, ok := in.headerColumns(r); ok {
-			// A repeated heading on a new page keeps the last line open:
-			// its description may continue under the new heading.
-			cols = in.wrappedHeadings(ri, c)
-			in.tableRows[ri] = true
-			lastRow = r
-			continue
+		if band, used := in.headingBand(ri); len(band.Cells) > 0 {
+			c, ok := in.headerColumns(band)
+			if !ok && len(used) > 1 {
+				c, ok = in.headerColumns(r)
+				used = []int{ri}
+			}
+			if ok {
+				// A repeated heading on a new page keeps the last line
+				// open: its description may continue under the new heading.
+				cols = c
+				for _, k := range used {
+					in.tableRows[k] = true
+				}
+				lastRow = rows[used[len(used)-1]]
+				continue
+			}
 		}
 		if cols == nil {
 			continue
@@ -486,77 +494,78 @@ func rowPos(r Row) float64 {
 	return r.Y
 }
 
-// wrappedHeadings completes a heading row with headings that wrapped onto
-// the visual line just above or below it ("Item" / "Code" stacked, centred
-// against single-line neighbours, as Writer and Calc do): text fragments
-// within a line's height that sit under no existing heading. Fragments
-// stacked at the same position are joined top to bottom.
-func (in *interpreter) wrappedHeadings(ri int, cols []column) []column {
+// maxHeadingBand is the most visual lines one heading row may spread over.
+const maxHeadingBand = 4
+
+// headingBand merges a row with the text-only rows right above and below
+// it (within a line's height) into one heading row: headings that wrap
+// ("Unit" over "price", "Item" over "Code") are stacked, and producers
+// centre them vertically against one-line neighbours, so one table heading
+// spreads over two or three visual lines. Stacked fragments that overlap
+// horizontally are joined top to bottom. It returns the merged row and the
+// indexes of the rows it used.
+func (in *interpreter) headingBand(ri int) (Row, []int) {
 	rows := in.layout.Rows
 	r := rows[ri]
 	if r.Sheet != "" || len(r.Cells) == 0 {
-		return cols
+		return r, []int{ri}
 	}
 	size := r.Cells[0].Size
-	type fragment struct {
-		cell Cell
-		y    float64
-	}
-	var frags []fragment
-	for _, k := range []int{ri - 1, ri + 1} {
-		if k < 0 || k >= len(rows) || rows[k].Page != r.Page || math.Abs(rows[k].Y-r.Y) > 1.3*size {
-			continue
+	used := []int{ri}
+	joins := func(k, near int) bool {
+		if k < 0 || k >= len(rows) || in.tableRows[k] || rows[k].Page != r.Page || math.Abs(rows[k].Y-rows[near].Y) > 1.3*size {
+			return false
 		}
 		for _, c := range rows[k].Cells {
 			if _, isNum := in.number(c); isNum {
-				return cols // a line row, not a wrapped heading
-			}
-			frags = append(frags, fragment{c, rows[k].Y})
-		}
-	}
-	var extra []column
-	for _, f := range frags {
-		covered := false
-		for _, col := range cols {
-			if f.cell.X1 > col.x0 && f.cell.X0 < col.x1 {
-				covered = true
+				return false
 			}
 		}
-		if covered {
-			return cols
+		return true
+	}
+	// Grow the band a row at a time in both directions, up to four rows.
+	top, bottom := ri, ri
+	for len(used) < maxHeadingBand {
+		if joins(bottom+1, bottom) {
+			bottom++
+			used = append(used, bottom)
+			continue
 		}
-		merged := false
-		for i := range extra {
-			if f.cell.X1 > extra[i].x0 && f.cell.X0 < extra[i].x1 {
-				extra[i].text += " " + f.cell.Text
-				extra[i].x0, extra[i].x1 = min(extra[i].x0, f.cell.X0), max(extra[i].x1, f.cell.X1)
-				merged = true
+		if joins(top-1, top) {
+			top--
+			used = append(used, top)
+			continue
+		}
+		break
+	}
+	if len(used) == 1 {
+		return r, used
+	}
+	sort.Ints(used)
+	var cells []Cell
+	for _, k := range used {
+		cells = append(cells, rows[k].Cells...) // rows in top-to-bottom order
+	}
+	var merged []Cell
+	for _, c := range cells {
+		joined := false
+		for i := range merged {
+			if c.X1 > merged[i].X0 && c.X0 < merged[i].X1 {
+				merged[i].Text += " " + c.Text
+				merged[i].X0, merged[i].X1 = min(merged[i].X0, c.X0), max(merged[i].X1, c.X1)
+				joined = true
+				break
 			}
 		}
-		if !merged {
-			extra = append(extra, column{text: f.cell.Text, x0: f.cell.X0, x1: f.cell.X1})
+		if !joined {
+			c.Words = nil
+			merged = append(merged, c)
 		}
 	}
-	if len(extra) == 0 {
-		return cols
-	}
-	for _, e := range extra {
-		e.kind = columnKind(e.text)
-		if in.hints != nil && in.hints.Columns[normalize(e.text)] != "" {
-			e.kind = in.hints.Columns[normalize(e.text)]
-		}
-		if e.kind == "" {
-			e.kind = "unknown"
-		}
-		cols = append(cols, e)
-	}
-	sort.Slice(cols, func(i, j int) bool { return cols[i].x0 < cols[j].x0 })
-	for k := ri - 1; k <= ri+1; k++ {
-		if k >= 0 && k < len(rows) {
-			in.tableRows[k] = true
-		}
-	}
-	return cols
+	sort.Slice(merged, func(i, j int) bool { return merged[i].X0 < merged[j].X0 })
+	band := r
+	band.Cells = merged
+	return band, used
 }
 
 func firstText(r Row) string {
