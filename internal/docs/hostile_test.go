@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -83,29 +84,49 @@ func sortedKeys(m map[string][]byte) []string {
 	return keys
 }
 
+// baseWorkbookParts are the parts of a minimal valid workbook, built once:
+// the fuzzer calls workbookWithSheet for every input.
+var baseWorkbookParts = sync.OnceValues(func() (map[string][]byte, error) {
+	f := excelize.NewFile()
+	if err := f.SetCellValue("Sheet1", "A1", "x"); err != nil {
+		return nil, err
+	}
+	var src bytes.Buffer
+	if _, err := f.WriteTo(&src); err != nil {
+		return nil, err
+	}
+	zr, err := zip.NewReader(bytes.NewReader(src.Bytes()), int64(src.Len()))
+	if err != nil {
+		return nil, err
+	}
+	parts := map[string][]byte{}
+	for _, zf := range zr.File {
+		rc, err := zf.Open()
+		if err != nil {
+			return nil, err
+		}
+		var b bytes.Buffer
+		_, err = b.ReadFrom(rc)
+		rc.Close()
+		if err != nil {
+			return nil, err
+		}
+		parts[zf.Name] = b.Bytes()
+	}
+	return parts, nil
+})
+
 // workbookWithSheet takes a valid excelize workbook and replaces its first
 // worksheet XML.
 func workbookWithSheet(t testing.TB, sheetXML string) []byte {
 	t.Helper()
-	f := excelize.NewFile()
-	if err := f.SetCellValue("Sheet1", "A1", "x"); err != nil {
-		t.Fatal(err)
-	}
-	var src bytes.Buffer
-	if _, err := f.WriteTo(&src); err != nil {
-		t.Fatal(err)
-	}
-	zr, err := zip.NewReader(bytes.NewReader(src.Bytes()), int64(src.Len()))
+	base, err := baseWorkbookParts()
 	if err != nil {
 		t.Fatal(err)
 	}
-	parts := map[string][]byte{}
-	for _, zf := range zr.File {
-		rc, _ := zf.Open()
-		var b bytes.Buffer
-		_, _ = b.ReadFrom(rc)
-		rc.Close()
-		parts[zf.Name] = b.Bytes()
+	parts := make(map[string][]byte, len(base))
+	for k, v := range base {
+		parts[k] = v
 	}
 	parts["xl/worksheets/sheet1.xml"] = []byte(sheetXML)
 	return zipFile(t, parts)
