@@ -49,7 +49,7 @@ func newAPIHarness(t *testing.T) *apiHarness {
 		}
 		h.sup[code] = sp
 	}
-	if err := s.CreateLocation(ctx, sys, &store.Location{Code: "MAIN", Name: "Main warehouse"}); err != nil {
+	if err := s.CreateLocation(ctx, sys, &store.Location{Code: "WH-TEST", Name: "Test warehouse"}); err != nil {
 		t.Fatal(err)
 	}
 	for _, sku := range []string{"SKU-1", "SKU-2"} {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"strings"
 )
 
 func init() {
@@ -18,10 +19,14 @@ func runMigrate(ctx context.Context, env *Env, args []string) int {
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 	commonFlags(fs, &cfg)
 	fs.Usage = func() { fmt.Fprintln(env.Stderr, "usage: pogate migrate [flags] [up|status]"); fs.PrintDefaults() }
+	// The action may come before or after the flags ("migrate status --data X").
+	action := "up"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		action, args = args[0], args[1:]
+	}
 	if !parseFlags(fs, env, args) {
 		return 2
 	}
-	action := "up"
 	if fs.NArg() > 0 {
 		action = fs.Arg(0)
 	}
