@@ -103,6 +103,13 @@ func TestSubmitASNRecordsPacksInTransitAndExpectedDates(t *testing.T) {
 	if len(evs) != 1 || evs[0].Action != "asn.submitted" || evs[0].Channel != "portal" {
 		t.Fatalf("audit = %+v", evs)
 	}
+	// A cancelled PO has nothing on its way, whatever its ASN said.
+	if _, err := f.svc.Cancel(ctx, buyer, po.ID, "supplier went bust"); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.inTransit(t, "SKU-1"); got != 0 {
+		t.Errorf("SKU-1 in transit on a cancelled PO = %d, want 0", got)
+	}
 }
 
 // Every way an ASN can be wrong is refused with the line named.

@@ -234,8 +234,9 @@ func (tx *Tx) InTransitByPOLine(poID, exceptASN int64) (map[int64]int64, error) 
 
 // InTransitByProduct is the stock-unit quantity shipped on open ASNs and not
 // yet received, per product: shipped minus received, times the PO line's
-// units per purchase unit. It is part of on-order (not in addition to it):
-// the inventory position shows it beside on-hand. Empty productIDs means all.
+// units per purchase unit, on POs still open (an ASN left open on a PO that
+// was cancelled or fully received is not stock on its way). It is part of
+// on-order (not in addition to it). Empty productIDs means all.
 func (s *Store) InTransitByProduct(ctx context.Context, productIDs []int64) (map[int64]int64, error) {
 	return InTransitByProductDB(s.db.WithContext(ctx), productIDs)
 }
@@ -251,7 +252,8 @@ func InTransitByProductDB(db *gorm.DB, productIDs []int64) (map[int64]int64, err
 		Select("asn_lines.product_id AS product_id, SUM((asn_lines.quantity - asn_lines.received_qty) * po_lines.units_per_purchase_unit) AS qty").
 		Joins("JOIN asns ON asns.id = asn_lines.asn_id").
 		Joins("JOIN po_lines ON po_lines.id = asn_lines.po_line_id").
-		Where("asns.status = ? AND asn_lines.quantity > asn_lines.received_qty", ASNStatusOpen)
+		Joins("JOIN purchase_orders ON purchase_orders.id = asns.po_id").
+		Where("asns.status = ? AND asn_lines.quantity > asn_lines.received_qty AND purchase_orders.status IN ?", ASNStatusOpen, OpenPOStatuses)
 	if len(productIDs) > 0 {
 		q = q.Where("asn_lines.product_id IN ?", productIDs)
 	}

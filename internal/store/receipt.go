@@ -207,8 +207,9 @@ func (s *Store) AcceptedByPOLine(ctx context.Context, poLineIDs []int64) (map[in
 // failing with SQLITE_BUSY when a read transaction tries to upgrade. The
 // DSN asks for immediate transactions, but go-sqlite v1.23.0 stops reading
 // DSN options after _time_format and never applies _txlock; a no-op UPDATE
-// as the first statement takes the write lock just the same. PostgreSQL
-// needs nothing: its commands lock rows FOR UPDATE.
+// as the first statement takes the write lock just the same (InTx's retry
+// on SQLITE_BUSY also gets there, but only after wasted attempts).
+// PostgreSQL needs nothing: its commands lock rows FOR UPDATE.
 func (tx *Tx) ClaimWrite() error {
 	if tx.store.dialect != SQLite {
 		return nil
