@@ -186,12 +186,8 @@ func formDate(c *gin.Context, name string, loc *time.Location, errs map[string]s
 }
 
 func (s *Server) brandLocation(c *gin.Context) *time.Location {
-	if b, err := s.Store.Brand(c); err == nil {
-		if loc, err := time.LoadLocation(b.TimeZone); err == nil {
-			return loc
-		}
-	}
-	return time.UTC
+	_, loc, _ := s.brand(c)
+	return loc
 }
 
 type asnListData struct {

@@ -117,7 +117,7 @@ func (s *Server) supplierNames(c *gin.Context) (map[int64]string, error) {
 	a := actorOf(c)
 	names := map[int64]string{}
 	if a.IsSupplier() {
-		if sp, err := s.Store.Supplier(c, a.SupplierID); err == nil {
+		if sp, ok := s.actorSupplier(c); ok {
 			names[sp.ID] = sp.Name
 		}
 		return names, nil

@@ -28,6 +28,10 @@ type poPageData struct {
 	// by feature page files.
 	Sections  []poSection
 	CanCancel bool
+	// Changes are the supplier's line changes; CanResolve lets a buyer
+	// accept or counter the pending ones.
+	Changes    []store.POLineChange
+	CanResolve bool
 }
 
 // poAction is a button on the PO page: a link to a form page, or a POST.
@@ -108,6 +112,11 @@ func (s *Server) showPO(c *gin.Context, id int64, status int, errs map[string]st
 		}
 		d.Timeline = append(d.Timeline, te)
 	}
+	if d.Changes, err = s.Procure.Changes(c, a, po.ID, ""); err != nil {
+		s.fail(c, err)
+		return
+	}
+	d.CanResolve = !a.IsSupplier() && a.HasRole(store.RoleBuyer)
 	d.CanCancel = a.HasRole(store.RoleBuyer) && !a.IsSupplier() && store.CanTransition(po.Status, store.POStatusCancelled)
 	for _, h := range poActionHooks {
 		d.Actions = append(d.Actions, h(s, c, a, po)...)

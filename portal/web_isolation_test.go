@@ -62,15 +62,43 @@ func newIsolationWorld(t *testing.T) *isolationWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A pending line change, an invoice and an EDI file of each supplier.
+	mkChange := func(actor store.Actor, po store.PurchaseOrder) int64 {
+		res, err := e.svc.Acknowledge(ctx, actor, procure.Ack{POID: po.ID, Lines: []procure.AckLine{{LineNo: 1, Outcome: store.AckQuantityChanged, Quantity: 1, Note: "sweep"}}})
+		if err != nil || len(res.Changes) == 0 {
+			t.Fatalf("acknowledge with a change: %v", err)
+		}
+		return res.Changes[0].ID
+	}
+	mkInvoice := func(sp store.Supplier, po store.PurchaseOrder, number string) int64 {
+		inv := store.Invoice{SupplierID: sp.ID, POID: &po.ID, Number: number, NumberNormalised: number, InvoiceDate: e.store.Now(),
+			Currency: "USD", Source: "api", Status: "exception", MatchOutcome: "exception", MatchReasons: "sweep " + number, Version: 1,
+			CreatedAt: e.store.Now(), UpdatedAt: e.store.Now()}
+		if err := e.store.DB(ctx).Create(&inv).Error; err != nil {
+			t.Fatal(err)
+		}
+		return inv.ID
+	}
+	mkFile := func(sp store.Supplier, name string) int64 {
+		sid := sp.ID
+		f := store.EDIFile{Direction: "inbound", Kind: "856", SupplierID: &sid, Source: "upload", Filename: name, SHA256: name}
+		if err := e.store.InTx(ctx, func(tx *store.Tx) error { return tx.InsertEDIFile(&f, []byte("ISA*"+name)) }); err != nil {
+			t.Fatal(err)
+		}
+		return f.ID
+	}
+	bChange, aChange := mkChange(bActor, w.bPO), mkChange(aActor, w.aPO)
+	bInvoice, aInvoice := mkInvoice(w.b, w.bPO, "B-INV-SECRET"), mkInvoice(w.a, w.aPO, "A-INV-1")
+	bFile, aFile := mkFile(w.b, "b-secret-file.edi"), mkFile(w.a, "a-file.edi")
 	bUser, err := e.store.UserByEmail(ctx, "ediworks@demo.pogate")
 	if err != nil {
 		t.Fatal(err)
 	}
 	aUser, _ := e.store.UserByEmail(ctx, "acme@demo.pogate")
 	w.bIDs = map[string]int64{"po_id": w.bPO.ID, "asn_id": bASN.ID, "supplier_id": w.b.ID, "user_id": bUser.ID,
-		"line_id": w.bPO.Lines[0].ID}
+		"line_id": w.bPO.Lines[0].ID, "change_id": bChange, "invoice_id": bInvoice, "file_id": bFile}
 	w.aIDs = map[string]int64{"po_id": w.aPO.ID, "asn_id": aASN.ID, "supplier_id": w.a.ID, "user_id": aUser.ID,
-		"line_id": w.aPO.Lines[0].ID}
+		"line_id": w.aPO.Lines[0].ID, "change_id": aChange, "invoice_id": aInvoice, "file_id": aFile}
 	// Products are the brand's, shared by all suppliers: not tenant data,
 	// so B's calls and the missing-id calls name the same product.
 	var prod store.Product
@@ -81,7 +109,7 @@ func newIsolationWorld(t *testing.T) *isolationWorld {
 	for k, v := range w.shared {
 		w.bIDs[k], w.aIDs[k] = v, v
 	}
-	w.markers = []string{w.bPO.Number, bASN.Number, "B-SHIP-1", w.b.Name}
+	w.markers = []string{w.bPO.Number, bASN.Number, "B-SHIP-1", w.b.Name, "B-INV-SECRET", "b-secret-file"}
 	secret, hash, prefix := auth.NewToken()
 	aid := w.a.ID
 	if err := e.store.CreateToken(ctx, store.System("test"), &store.APIToken{Name: "acme", Role: store.RoleSupplier, SupplierID: &aid, TokenHash: hash, Prefix: prefix}); err != nil {
@@ -97,7 +125,8 @@ func (w *isolationWorld) fingerprint(t *testing.T) string {
 	t.Helper()
 	h := sha256.New()
 	db := w.store.DB(context.Background())
-	for _, table := range []string{"purchase_orders", "po_lines", "asns", "asn_lines", "users", "suppliers", "catalog_items", "audit_events"} {
+	for _, table := range []string{"purchase_orders", "po_lines", "asns", "asn_lines", "users", "suppliers", "catalog_items",
+		"audit_events", "po_line_changes", "po_acknowledgements", "invoices", "invoice_lines", "receipts", "receipt_lines", "edi_files", "payables"} {
 		var rows []map[string]any
 		if err := db.Table(table).Order("id").Find(&rows).Error; err != nil {
 			continue // a table of a feature not built yet

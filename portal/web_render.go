@@ -221,11 +221,8 @@ func (v *view) IsSupplier() bool { return v.Actor.IsSupplier() }
 func (s *Server) newView(c *gin.Context, title string) *view {
 	a := actorOf(c)
 	v := &view{Title: title, Actor: a, Signed: a.Kind != "", Query: c.Request.URL.Query(), Form: url.Values{}, loc: time.UTC, TZName: "UTC", now: s.Store.Now()}
-	if b, err := s.Store.Brand(c); err == nil {
-		v.Brand = b
-		if loc, err := time.LoadLocation(b.TimeZone); err == nil {
-			v.loc, v.TZName = loc, b.TimeZone
-		}
+	if b, loc, err := s.brand(c); err == nil {
+		v.Brand, v.loc, v.TZName = b, loc, loc.String()
 	}
 	if u, ok := c.Get(userKey); ok {
 		v.UserName = u.(store.User).Name
@@ -233,10 +230,8 @@ func (s *Server) newView(c *gin.Context, title string) *view {
 			v.UserName = u.(store.User).Email
 		}
 	}
-	if a.IsSupplier() && a.SupplierID > 0 {
-		if sp, err := s.Store.Supplier(c, a.SupplierID); err == nil {
-			v.SupplierName = sp.Name
-		}
+	if sp, ok := s.actorSupplier(c); ok {
+		v.SupplierName = sp.Name
 	}
 	if v.Signed {
 		v.Nav = navFor(a, c.Request.URL.Path)
@@ -284,4 +279,55 @@ func errorsOf(err error) (map[string]string, int, bool) {
 		return map[string]string{fe.Field: fe.Message}, statusOf(fe.Code), true
 	}
 	return nil, 0, false
+}
+
+// brandTTL bounds how long a page may show old brand settings (name, time
+// zone); every page needs them, and they change a few times a year.
+const brandTTL = 30 * time.Second
+
+type cachedBrand struct {
+	brand store.BrandSettings
+	loc   *time.Location
+	at    time.Time
+}
+
+var brandCache sync.Map // *Server -> cachedBrand
+
+// brand returns the brand settings and time zone, cached for brandTTL.
+func (s *Server) brand(c *gin.Context) (store.BrandSettings, *time.Location, error) {
+	if v, ok := brandCache.Load(s); ok {
+		cb := v.(cachedBrand)
+		if time.Since(cb.at) < brandTTL {
+			return cb.brand, cb.loc, nil
+		}
+	}
+	b, err := s.Store.Brand(c)
+	if err != nil {
+		return b, time.UTC, err
+	}
+	loc, err := time.LoadLocation(b.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	brandCache.Store(s, cachedBrand{brand: b, loc: loc, at: time.Now()})
+	return b, loc, nil
+}
+
+const supplierKey = "pogate.supplier"
+
+// actorSupplier is the supplier of a supplier user, read once per request.
+func (s *Server) actorSupplier(c *gin.Context) (store.Supplier, bool) {
+	a := actorOf(c)
+	if !a.IsSupplier() || a.SupplierID <= 0 {
+		return store.Supplier{}, false
+	}
+	if v, ok := c.Get(supplierKey); ok {
+		return v.(store.Supplier), true
+	}
+	sp, err := s.Store.Supplier(c, a.SupplierID)
+	if err != nil {
+		return sp, false
+	}
+	c.Set(supplierKey, sp)
+	return sp, true
 }

@@ -1,0 +1,255 @@
+package portal
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5"
+	"github.com/pogate/pogate/internal/auth"
+	"github.com/pogate/pogate/internal/config"
+	"github.com/pogate/pogate/internal/procure"
+	"github.com/pogate/pogate/internal/store"
+	"github.com/pogate/pogate/internal/store/storetest"
+)
+
+// Load figures for the supplier PO list page: 1,000,000 POs across 1,000
+// suppliers in PostgreSQL, 50 concurrent keep-alive clients on loopback,
+// next to a bare gin handler measured in the same run. The schema is kept
+// between runs (seeding takes a minute); drop it to start over:
+//
+//	POGATE_LOAD_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test?sslmode=disable \
+//	  go test ./portal -run '^$' -bench SupplierPOListLoad -benchtime 20000x
+const (
+	loadSchema     = "pogate_load_1m"
+	loadPOs        = 1_000_000
+	loadSuppliers  = 1_000
+	loadClients    = 50
+	loadUserEmail  = "load@supplier.test"
+	loadUserPasswd = "load-password-123"
+)
+
+func openLoadStore(b *testing.B) *store.Store {
+	base := os.Getenv("POGATE_LOAD_DATABASE_URL")
+	if base == "" {
+		b.Skip("set POGATE_LOAD_DATABASE_URL (PostgreSQL) to run the 1M-PO load benchmark")
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, base)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA IF NOT EXISTS "+loadSchema); err != nil {
+		b.Fatal(err)
+	}
+	conn.Close(ctx)
+	st, err := store.Open(ctx, store.Options{DatabaseURL: storetest.WithSearchPath(base, loadSchema), MaxOpenConns: 16})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	if err := st.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	var n int64
+	if err := st.DB(ctx).Model(&store.PurchaseOrder{}).Count(&n).Error; err != nil {
+		b.Fatal(err)
+	}
+	if n < loadPOs {
+		seedLoad(b, st)
+	}
+	return st
+}
+
+// seedLoad fills the schema with set-based SQL: 1,000 suppliers, 1,000,000
+// POs spread evenly, and one supplier user of the first supplier.
+func seedLoad(b *testing.B, st *store.Store) {
+	ctx := context.Background()
+	start := time.Now()
+	db := st.DB(ctx)
+	stmts := []string{
+		`TRUNCATE purchase_orders, suppliers, users RESTART IDENTITY CASCADE`,
+		fmt.Sprintf(`INSERT INTO suppliers (code, name, currency, ack_sla_hours, backorder_policy, channel, active, created_at, updated_at)
+			SELECT 'LOAD' || lpad(g::text, 4, '0'), 'Load Supplier ' || g, 'USD', 24, 'backorder', 'portal', true, now(), now()
+			FROM generate_series(1, %d) g`, loadSuppliers),
+		fmt.Sprintf(`INSERT INTO purchase_orders (number, supplier_id, status, currency, total_minor, source, version, created_at, updated_at, sent_at, ack_due_at, expected_at)
+			SELECT 'PO-' || lpad(g::text, 7, '0'), 1 + (g %% %d),
+			       (ARRAY['sent','acknowledged','partially_received','received','closed'])[1 + g %% 5],
+			       'USD', (g::bigint * 7919) %% 10000000, 'load', 1,
+			       now() - make_interval(mins => g), now(), now() - make_interval(mins => g), now() + interval '1 day', now() + make_interval(days => g %% 30)
+			FROM generate_series(1, %d) g`, loadSuppliers, loadPOs),
+		`ANALYZE purchase_orders`,
+		`ANALYZE suppliers`,
+	}
+	for _, s := range stmts {
+		if err := db.Exec(s).Error; err != nil {
+			b.Fatalf("seed: %v\n%s", err, s)
+		}
+	}
+	hash, err := auth.HashPassword(loadUserPasswd)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sid := int64(1)
+	if err := st.CreateUser(ctx, store.System("load"), &store.User{Email: loadUserEmail, Name: "Load", Role: store.RoleSupplier, SupplierID: &sid, PasswordHash: hash}); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("seeded %d POs across %d suppliers in %v", loadPOs, loadSuppliers, time.Since(start).Round(time.Second))
+}
+
+// loadResult is one load run.
+type loadResult struct {
+	Requests int
+	Errors   int64
+	Elapsed  time.Duration
+	P50, P99 time.Duration
+}
+
+func (r loadResult) RPS() float64 { return float64(r.Requests) / r.Elapsed.Seconds() }
+
+// runLoad sends n GETs from conc keep-alive clients; pathFor picks the path
+// of request i. Only a 200 with a body counts as success.
+func runLoad(base string, n, conc int, cookie string, pathFor func(i int) string) loadResult {
+	var next atomic.Int64
+	var errs atomic.Int64
+	lat := make([][]time.Duration, conc)
+	tr := &http.Transport{MaxIdleConns: conc, MaxIdleConnsPerHost: conc, DisableCompression: true}
+	defer tr.CloseIdleConnections()
+	cl := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := 0; w < conc; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				req, _ := http.NewRequest(http.MethodGet, base+pathFor(i), nil)
+				if cookie != "" {
+					req.Header.Set("Cookie", cookie)
+				}
+				t0 := time.Now()
+				res, err := cl.Do(req)
+				if err != nil {
+					errs.Add(1)
+					continue
+				}
+				nb, _ := io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				lat[w] = append(lat[w], time.Since(t0))
+				if res.StatusCode != http.StatusOK || nb == 0 {
+					errs.Add(1)
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	var all []time.Duration
+	for _, l := range lat {
+		all = append(all, l...)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
+	pct := func(p float64) time.Duration {
+		if len(all) == 0 {
+			return 0
+		}
+		return all[min(len(all)-1, int(float64(len(all))*p))]
+	}
+	return loadResult{Requests: n, Errors: errs.Load(), Elapsed: elapsed, P50: pct(0.50), P99: pct(0.99)}
+}
+
+func serveLoopback(b *testing.B, h http.Handler) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	go hs.Serve(ln)
+	b.Cleanup(func() { hs.Close() })
+	return "http://" + ln.Addr().String()
+}
+
+// BenchmarkSupplierPOListLoad reports requests per second and p50/p99 of
+// the supplier's PO list page (50 rows, pages 1-20 of the supplier's 1,000
+// POs) and of a bare gin handler, both at 50 concurrent clients. b.N is the
+// number of requests of each run.
+func BenchmarkSupplierPOListLoad(b *testing.B) {
+	st := openLoadStore(b)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	cfg := config.Defaults()
+	srv, err := New(Deps{Config: cfg, Store: st, Procure: procure.New(st, log), Log: log})
+	if err != nil {
+		b.Fatal(err)
+	}
+	pageURL := serveLoopback(b, srv.Handler())
+	bare := gin.New()
+	bare.GET("/", func(c *gin.Context) { c.String(http.StatusOK, "ok") })
+	bareURL := serveLoopback(b, bare)
+
+	// Sign in once; every client shares the session like 50 open tabs.
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := noRedirect.PostForm(pageURL+"/signin", url.Values{"email": {loadUserEmail}, "password": {loadUserPasswd}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	res.Body.Close()
+	var cookie string
+	for _, c := range res.Cookies() {
+		if c.Name == sessionCookieName {
+			cookie = c.Name + "=" + c.Value
+		}
+	}
+	if res.StatusCode != http.StatusSeeOther || cookie == "" {
+		b.Fatalf("sign in: %d", res.StatusCode)
+	}
+	pagePath := func(i int) string { return fmt.Sprintf("/pos?page=%d", 1+i%20) }
+	// Check the page is what we think: 50 rows of the supplier's own POs.
+	check := runLoad(pageURL, 1, 1, cookie, pagePath)
+	if check.Errors > 0 {
+		b.Fatal("the PO list page does not answer 200")
+	}
+	req, _ := http.NewRequest(http.MethodGet, pageURL+"/pos", nil)
+	req.Header.Set("Cookie", cookie)
+	r2, err := http.DefaultClient.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	body, _ := io.ReadAll(r2.Body)
+	r2.Body.Close()
+	if rows := strings.Count(string(body), `<td><a href="/pos/`); rows != 50 {
+		b.Fatalf("page shows %d rows, want 50", rows)
+	}
+	// Warm both up.
+	runLoad(bareURL, 2000, loadClients, "", func(int) string { return "/" })
+	runLoad(pageURL, 500, loadClients, cookie, pagePath)
+
+	b.ResetTimer()
+	bareRes := runLoad(bareURL, b.N, loadClients, "", func(int) string { return "/" })
+	pageRes := runLoad(pageURL, b.N, loadClients, cookie, pagePath)
+	b.StopTimer()
+	if pageRes.Errors > 0 || bareRes.Errors > 0 {
+		b.Fatalf("errors: page %d, bare %d", pageRes.Errors, bareRes.Errors)
+	}
+	b.ReportMetric(pageRes.RPS(), "page_req/s")
+	b.ReportMetric(float64(pageRes.P50.Microseconds())/1000, "page_p50_ms")
+	b.ReportMetric(float64(pageRes.P99.Microseconds())/1000, "page_p99_ms")
+	b.ReportMetric(bareRes.RPS(), "bare_req/s")
+	b.ReportMetric(float64(bareRes.P99.Microseconds())/1000, "bare_p99_ms")
+	b.ReportMetric(100*pageRes.RPS()/bareRes.RPS(), "page_%_of_bare")
+}
