@@ -359,7 +359,7 @@ type column struct {
 func (in *interpreter) headerColumns(r Row) ([]column, bool) {
 	var cols []column
 	kinds := map[string]bool{}
-	for _, c := range r.Cells {
+	for _, c := range splitHeadings(r.Cells, in.hints) {
 		kind := ""
 		if in.hints != nil {
 			kind = in.hints.Columns[normalize(c.Text)]
@@ -385,6 +385,47 @@ func (in *interpreter) headerColumns(r Row) ([]column, bool) {
 	}
 	ok := known >= 3 && kinds[ColQuantity] && (kinds[ColAmount] || kinds[ColUnitPrice])
 	return cols, ok
+}
+
+// splitHeadings splits a heading cell that is two headings glued together
+// by tight padding ("Unit Unit price"): when the cell matches no column
+// kind but a split at a word boundary gives two that do.
+func splitHeadings(cells []Cell, hints *Hints) []Cell {
+	kindOf := func(text string) string {
+		if hints != nil && hints.Columns[normalize(text)] != "" {
+			return hints.Columns[normalize(text)]
+		}
+		return columnKind(text)
+	}
+	var out []Cell
+	for _, c := range cells {
+		if len(c.Words) < 2 || kindOf(c.Text) != "" {
+			out = append(out, c)
+			continue
+		}
+		split := false
+		for k := 1; k < len(c.Words) && !split; k++ {
+			left, right := joinWords(c.Words[:k]), joinWords(c.Words[k:])
+			if kindOf(left) != "" && kindOf(right) != "" {
+				out = append(out,
+					Cell{Text: left, X0: c.Words[0].X0, X1: c.Words[k-1].X1, Size: c.Size},
+					Cell{Text: right, X0: c.Words[k].X0, X1: c.Words[len(c.Words)-1].X1, Size: c.Size})
+				split = true
+			}
+		}
+		if !split {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func joinWords(words []Word) string {
+	parts := make([]string, len(words))
+	for i, w := range words {
+		parts[i] = w.Text
+	}
+	return strings.Join(parts, " ")
 }
 
 func (in *interpreter) findTable() {

@@ -10,7 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-var columnWidths = map[string]float64{"line_no": 10, "vendor_part": 28, "description": 72, "quantity": 20, "uom": 13, "unit_price": 25, "amount": 28}
+var columnWidths = map[string]float64{"line_no": 10, "vendor_part": 28, "description": 60, "quantity": 16, "uom": 12, "unit_price": 24, "tax_rate": 14, "amount": 28}
 
 // fpdfOptions lets the scanned-like producer reuse the layout: the text is
 // drawn invisibly over a page image.
@@ -161,7 +161,7 @@ func fitWidths(cols []string, total float64) []float64 {
 
 func alignOf(col string) string {
 	switch col {
-	case "quantity", "unit_price", "amount":
+	case "quantity", "unit_price", "amount", "tax_rate":
 		return "R"
 	}
 	return "L"
@@ -188,6 +188,8 @@ func (inv *Invoice) cellValue(col string, n int, l DataLine) string {
 		return inv.num(decimal.RequireFromString(l.Quantity), 0)
 	case "uom":
 		return "pcs"
+	case "tax_rate":
+		return inv.TaxRate
 	case "unit_price":
 		return inv.price(l.UnitPrice)
 	case "amount":

@@ -10,6 +10,7 @@ var htmlStyles = map[string]string{
 	"modern":  `body{font-family:"DejaVu Sans",sans-serif;font-size:10pt;color:#222;margin:0}h1{font-size:22pt;color:#2a5d9f;margin:0 0 8pt}.meta div{margin:2pt 0}table.lines{border-collapse:collapse;width:100%;margin-top:14pt}table.lines th{background:#2a5d9f;color:#fff;padding:5pt 8pt;text-align:left}table.lines td{padding:4pt 8pt;border-bottom:1px solid #ddd}.num{text-align:right!important}table.totals{margin-left:auto;margin-top:10pt}table.totals td{padding:3pt 8pt}`,
 	"classic": `body{font-family:"DejaVu Serif",serif;font-size:10pt;margin:0}h1{font-size:18pt;text-align:right}table.meta td{padding:2pt 12pt 2pt 0}table.lines{border-collapse:collapse;width:100%;margin-top:16pt}table.lines th,table.lines td{border:1px solid #444;padding:4pt 7pt}.num{text-align:right}table.totals{margin-left:auto;margin-top:12pt}table.totals td{padding:3pt 10pt}`,
 	"wrap":    `body{font-family:"DejaVu Sans",sans-serif;font-size:10pt;margin:0}h1{font-size:20pt}.meta div{margin:2pt 0}table.lines{border-collapse:collapse;width:100%;margin-top:12pt}table.lines th{text-align:left;padding:4pt 6pt;border-bottom:1px solid #000}table.lines td{padding:3pt 6pt;vertical-align:top;border-bottom:1px solid #ccc}td.desc{width:22%}.num{text-align:right!important}table.totals{margin-left:auto;margin-top:10pt}table.totals td{padding:2pt 8pt}`,
+	"nordic":  `body{font-family:"Liberation Sans",Arial,sans-serif;font-size:10pt;margin:0}h1{font-size:20pt;text-align:right}.meta div{margin:2pt 0;text-align:right}table.lines{border-collapse:collapse;width:100%;margin-top:16pt}table.lines th{background:#eee;padding:4pt 6pt;width:1%;text-align:left}table.lines td{padding:4pt 6pt}td.desc{width:auto}.num{text-align:right!important}table.totals{margin-left:auto;margin-top:10pt}table.totals td{padding:2pt 8pt}`,
 	"grid":    `body{font-family:"DejaVu Sans",sans-serif;font-size:9pt;margin:0}h1{font-size:16pt}table.meta{border-collapse:collapse}table.meta td{border:1px solid #999;padding:3pt 10pt;vertical-align:top}table.lines{border-collapse:collapse;width:100%;margin-top:12pt}table.lines th{border-bottom:2px solid #000;padding:4pt 8pt;text-align:left}table.lines td{padding:3pt 8pt}.num{text-align:right}table.totals{margin-left:auto;margin-top:10pt}table.totals td{padding:2pt 8pt}`,
 }
 
@@ -26,7 +27,7 @@ func renderHTML(inv Invoice) string {
 		{inv.Labels["due_date"], inv.date(inv.DueDate)},
 	}
 	switch inv.Style {
-	case "modern", "wrap":
+	case "modern", "wrap", "nordic":
 		b.WriteString(`<div class="meta">`)
 		for _, f := range fields {
 			fmt.Fprintf(&b, "<div><b>%s</b> %s</div>", e(inlineLabel(f[0])), e(f[1]))

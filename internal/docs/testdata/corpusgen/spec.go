@@ -44,6 +44,7 @@ var columnSets = []struct {
 	{[]string{"line_no", "vendor_part", "description", "quantity", "unit_price", "amount"}, map[string]string{"line_no": "#", "vendor_part": "Item Code", "description": "Description", "quantity": "Qty", "unit_price": "Rate", "amount": "Line Total"}},
 	{[]string{"vendor_part", "description", "quantity", "uom", "unit_price", "amount"}, map[string]string{"vendor_part": "Product Code", "description": "Product Description", "quantity": "Units", "uom": "UoM", "unit_price": "Unit Cost", "amount": "Ext. Price"}},
 	{[]string{"line_no", "description", "vendor_part", "quantity", "unit_price", "amount"}, map[string]string{"line_no": "Line", "description": "Details", "vendor_part": "Supplier Part", "quantity": "Qty", "unit_price": "Price Each", "amount": "Net Amount"}},
+	{[]string{"line_no", "vendor_part", "description", "quantity", "uom", "unit_price", "tax_rate", "amount"}, map[string]string{"line_no": "Pos.", "vendor_part": "Article no.", "description": "Description", "quantity": "Qty.", "uom": "Unit", "unit_price": "Unit price", "tax_rate": "VAT %", "amount": "Amount"}},
 }
 
 var (
@@ -111,6 +112,10 @@ var specs = []spec{
 	{producer: "fpdf", style: "right", currency: "EUR", comma: true, dateFormat: "02.01.2006", labels: 0, columns: 0, lines: 7, taxRate: "19", mistake: "line_amount"},
 	{producer: "chromium", style: "classic", currency: "USD", dateFormat: "01/02/2006", labels: 3, columns: 1, lines: 5, charges: []DataCharge{{"freight", "Freight", "25.00"}}, mistake: "total"},
 	{producer: "xlsx", style: "sheet", currency: "EUR", dateFormat: "2006-01-02", labels: 4, columns: 0, lines: 8, taxRate: "19", mistake: "line_amount"},
+	// Narrow table headings that wrap over two lines, a VAT-rate column.
+	{producer: "chromium", style: "nordic", currency: "EUR", comma: true, dateFormat: "2 January 2006", labels: 2, columns: 5, lines: 9, taxRate: "25", charges: []DataCharge{{"freight", "Freight", "35.00"}}},
+	{producer: "writer", style: "nordic", currency: "EUR", comma: true, dateFormat: "02.01.2006", labels: 0, columns: 5, lines: 7, taxRate: "25"},
+	{producer: "fpdf", style: "below", currency: "USD", dateFormat: "Jan 2, 2006", labels: 3, columns: 5, lines: 11, taxRate: "7"},
 }
 
 // makeInvoice expands spec i into a data file, deterministically.
