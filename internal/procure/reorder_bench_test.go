@@ -1,0 +1,120 @@
+package procure_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/pogate/pogate/internal/procure"
+	"github.com/pogate/pogate/internal/store"
+	"github.com/pogate/pogate/internal/store/storetest"
+)
+
+const (
+	benchSKUs = 100_000
+	benchDays = 90
+)
+
+// seedReorderBench fills a store with benchSKUs products, one catalog item
+// each (every tenth SKU has a second supplier, every third a price break),
+// one stock row each and benchDays days of sales per SKU (9M rows), using
+// set-based INSERT ... SELECT statements so seeding stays outside the timing.
+func seedReorderBench(b *testing.B, s *store.Store) {
+	b.Helper()
+	ctx := context.Background()
+	now := s.Now()
+	db := s.DB(ctx)
+	exec := func(sql string, args ...any) {
+		b.Helper()
+		if err := db.Exec(sql, args...).Error; err != nil {
+			b.Fatalf("seed: %v\n%s", err, sql)
+		}
+	}
+	for _, code := range []string{"BENCH-A", "BENCH-B"} {
+		sp := store.Supplier{Code: code, Name: code, Currency: "USD", AckSLAHours: 24, BackorderPolicy: store.BackorderCreate, Channel: store.ChannelPortal}
+		if err := s.CreateSupplier(ctx, store.System("bench"), &sp); err != nil {
+			b.Fatal(err)
+		}
+	}
+	exec(`INSERT INTO locations (code, name, created_at) VALUES ('MAIN', 'Main', ?)`, now)
+	exec(`WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < ?)
+		INSERT INTO products (sku, name, gtin, stock_unit, category, active, created_at, updated_at)
+		SELECT 'B' || n, 'Bench product ' || n, '', 'EA', '', TRUE, ?, ? FROM g`, benchSKUs, now, now)
+	exec(`INSERT INTO catalog_items (supplier_id, product_id, supplier_part, unit_price_micros, currency, moq, order_multiple,
+		purchase_unit, units_per_purchase_unit, lead_time_days, last_reviewed_at, created_at, updated_at)
+		SELECT (SELECT id FROM suppliers WHERE code = 'BENCH-A'), id, 'A-' || id, 1000000 + (id % 100) * 10000, 'USD',
+		       (id % 5) * 10 + 1, id % 4 + 1, 'EA', 1, 7 + id % 21, ?, ?, ? FROM products`, now, now, now)
+	exec(`INSERT INTO catalog_items (supplier_id, product_id, supplier_part, unit_price_micros, currency, moq, order_multiple,
+		purchase_unit, units_per_purchase_unit, lead_time_days, last_reviewed_at, created_at, updated_at)
+		SELECT (SELECT id FROM suppliers WHERE code = 'BENCH-B'), id, 'B-' || id, 950000 + (id % 50) * 10000, 'USD',
+		       12, 12, 'EA', 1, 5 + id % 30, ?, ?, ? FROM products WHERE id % 10 = 0`, now, now, now)
+	exec(`INSERT INTO price_breaks (catalog_item_id, min_qty, unit_price_micros)
+		SELECT id, 100, unit_price_micros - 50000 FROM catalog_items WHERE product_id % 3 = 0`)
+	exec(`INSERT INTO stock_levels (product_id, location_id, on_hand, allocated, updated_at)
+		SELECT id, (SELECT id FROM locations WHERE code = 'MAIN'), (id * 13) % 300, id % 7, ? FROM products`, now)
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	for d := 1; d <= benchDays; d++ {
+		exec(`INSERT INTO sales (product_id, sold_on, channel, quantity, source_ref, created_at)
+			SELECT id, ?, 'bench', (id * 7 + ? * 3) % 13 + 1, 'b' || id || '-' || ?, ? FROM products`, today.AddDate(0, 0, -d), d, d, now)
+	}
+	// Fresh statistics, as a running system would have after autovacuum.
+	exec(`ANALYZE`)
+}
+
+// BenchmarkReorder100k runs the reorder engine over 100,000 SKUs with 90
+// days of sales each (target: under 10 s on 2 cores), on SQLite by default
+// and on PostgreSQL when POGATE_TEST_DATABASE_URL is set. dry_run computes
+// and records proposals; create_drafts also writes the draft POs (the
+// drafts are deleted between iterations, outside the timing).
+func BenchmarkReorder100k(b *testing.B) {
+	s := storetest.Open(b)
+	fixed := time.Date(2026, 3, 15, 6, 0, 0, 0, time.UTC)
+	s.Now = func() time.Time { return fixed }
+	start := time.Now()
+	seedReorderBench(b, s)
+	b.Logf("%s: seeded %d SKUs × %d days in %s", s.Dialect(), benchSKUs, benchDays, time.Since(start).Round(time.Millisecond))
+	svc := procure.New(s, nil)
+	ctx := context.Background()
+	actor := store.System("bench")
+	for _, dry := range []bool{true, false} {
+		name := "create_drafts"
+		if dry {
+			name = "dry_run"
+		}
+		b.Run(name, func(b *testing.B) {
+			var res procure.ReorderResult
+			for i := 0; i < b.N; i++ {
+				var err error
+				res, err = svc.RunReorder(ctx, actor, procure.ReorderOptions{DryRun: dry})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if res.SKUsConsidered != benchSKUs || len(res.Proposals) == 0 {
+					b.Fatalf("considered %d, proposed %d", res.SKUsConsidered, len(res.Proposals))
+				}
+				if !dry {
+					b.StopTimer()
+					clearReorderDrafts(b, s)
+					b.StartTimer()
+				}
+			}
+			b.ReportMetric(float64(res.SKUsConsidered)*float64(b.N)/b.Elapsed().Seconds(), "skus/s")
+			b.ReportMetric(float64(len(res.Proposals)), "proposals")
+			b.ReportMetric(float64(len(res.Orders)), "drafts")
+		})
+	}
+}
+
+func clearReorderDrafts(b *testing.B, s *store.Store) {
+	b.Helper()
+	db := s.DB(context.Background())
+	for _, q := range []string{
+		`DELETE FROM reorder_proposals`,
+		`DELETE FROM po_lines WHERE po_id IN (SELECT id FROM purchase_orders WHERE source = 'reorder')`,
+		`DELETE FROM purchase_orders WHERE source = 'reorder'`,
+	} {
+		if err := db.Exec(q).Error; err != nil {
+			b.Fatal(err)
+		}
+	}
+}
