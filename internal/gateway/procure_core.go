@@ -9,10 +9,11 @@ import (
 	"github.com/pogate/pogate/internal/store"
 )
 
-// ProcureCore is the Core over internal/procure. SubmitASN is wired to
-// procure.SubmitASN; procure has no acknowledgement or invoice command yet,
-// so those answer ErrNotWired and the sets stay mapped (stored, shown,
-// applied by Tick once the commands exist and are wired here).
+// ProcureCore is the Core over internal/procure: 855 → procure.Acknowledge,
+// 856 → procure.SubmitASN (one per PO), 810 → procure.SubmitInvoice. Each
+// call is replay-safe: the set's SourceRef is the acknowledgement's
+// Reference and the invoice's SourceRef, and an ASN is recognised by
+// (supplier, PO, shipment id).
 type ProcureCore struct {
 	Service *procure.Service
 }
@@ -47,14 +48,84 @@ func (c ProcureCore) SubmitASN(ctx context.Context, actor store.Actor, cmd ASNCo
 	return first, nil
 }
 
-// Acknowledge is not wired: procure has no acknowledgement command yet.
-func (ProcureCore) Acknowledge(context.Context, store.Actor, AckCommand) (Applied, error) {
-	return Applied{}, ErrNotWired
+// Acknowledge records the 855 with procure.Acknowledge; Reference makes a
+// replay return the first acknowledgement.
+func (c ProcureCore) Acknowledge(ctx context.Context, actor store.Actor, cmd AckCommand) (Applied, error) {
+	res, err := c.Service.Acknowledge(ctx, actor, AckOf(cmd))
+	if err != nil {
+		return Applied{}, err
+	}
+	return Applied{Entity: "po_acknowledgement", ID: res.Acknowledgement.ID}, nil
 }
 
-// SubmitInvoice is not wired: procure has no invoice command yet.
-func (ProcureCore) SubmitInvoice(context.Context, store.Actor, InvoiceCommand) (Applied, error) {
-	return Applied{}, ErrNotWired
+// AckOf is the procure acknowledgement of a mapped 855. A whole-order
+// rejection (BAK02 RJ/RD) is RejectAll; lines on hold are left as they are.
+func AckOf(cmd AckCommand) procure.Ack {
+	ack := procure.Ack{POID: cmd.POID, Reference: cmd.SourceRef, Note: strings.TrimSpace("855 " + cmd.AckType + " " + cmd.SupplierOrderNumber)}
+	if cmd.Rejected {
+		ack.RejectAll = true
+		return ack
+	}
+	for _, l := range cmd.Lines {
+		if l.Outcome == LineOnHold {
+			continue
+		}
+		al := procure.AckLine{LineNo: l.LineNo, Outcome: l.Outcome, Date: l.PromisedAt}
+		switch l.Outcome {
+		case LineQuantityChanged:
+			al.Quantity = l.Quantity
+		case LinePriceChanged:
+			if l.UnitPriceMicros != nil {
+				al.UnitPriceMicros = *l.UnitPriceMicros
+			}
+		}
+		if l.Backordered > 0 && l.Outcome == LineAccepted {
+			al.Outcome = LineBackordered
+		}
+		ack.Lines = append(ack.Lines, al)
+	}
+	return ack
+}
+
+// SubmitInvoice records the 810 with procure.SubmitInvoice; an invoice
+// already stored from this set (same SourceRef) is the first result.
+func (c ProcureCore) SubmitInvoice(ctx context.Context, actor store.Actor, cmd InvoiceCommand) (Applied, error) {
+	var existing store.Invoice
+	err := c.Service.Store.DB(ctx).Where("supplier_id = ? AND source = ? AND source_ref = ?", cmd.SupplierID, "edi", cmd.SourceRef).Take(&existing).Error
+	switch {
+	case err == nil:
+		return Applied{Entity: "invoice", ID: existing.ID}, nil
+	case !isNotFound(err):
+		return Applied{}, fmt.Errorf("gateway: looking for invoice %s: %w", cmd.InvoiceNumber, err)
+	}
+	res, err := c.Service.SubmitInvoice(ctx, actor, InvoiceInputOf(cmd))
+	if err != nil {
+		return Applied{}, err
+	}
+	return Applied{Entity: "invoice", ID: res.Invoice.ID}, nil
+}
+
+// InvoiceInputOf is the procure invoice of a mapped 810: lines name their
+// PO line by our SKU (IT1 BP) and the supplier's part; allowances are
+// listed apart as positive amounts.
+func InvoiceInputOf(cmd InvoiceCommand) procure.InvoiceInput {
+	in := procure.InvoiceInput{SupplierID: cmd.SupplierID, POID: cmd.POID, PONumber: cmd.PONumber, Number: cmd.InvoiceNumber,
+		Date: cmd.InvoiceDate, Currency: cmd.Currency, CreditNote: cmd.Credit, Source: "edi", SourceRef: cmd.SourceRef,
+		TaxMinor: cmd.TaxMinor, TotalMinor: cmd.TotalMinor}
+	for _, l := range cmd.Lines {
+		in.Lines = append(in.Lines, procure.InvoiceLineInput{SKU: l.BuyerPart, VendorPart: l.VendorPart, Quantity: l.Quantity,
+			UnitPriceMicros: l.UnitPriceMicros, AmountMinor: l.AmountMinor})
+	}
+	for _, ch := range cmd.Charges {
+		c := procure.ChargeInput{Code: ch.Code, Description: ch.Description, AmountMinor: ch.AmountMinor}
+		if c.AmountMinor < 0 {
+			c.AmountMinor = -c.AmountMinor
+			in.Allowances = append(in.Allowances, c)
+			continue
+		}
+		in.Charges = append(in.Charges, c)
+	}
+	return in
 }
 
 // ASNInputOf is the procure input for one order of a mapped 856: items in

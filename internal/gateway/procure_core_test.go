@@ -42,10 +42,69 @@ func TestProcureCoreASNEndToEnd(t *testing.T) {
 	if _, total, _ := fx.s.ASNs(fx.ctx, store.ASNFilter{POID: fx.po.ID}, store.Page{}); total != 1 {
 		t.Fatalf("%d ASNs after replay", total)
 	}
-	// Acknowledgements and invoices wait for their commands.
+	// The 855 becomes the PO's acknowledgement with its line changes.
 	ack := fx.ingest("855.edi", readFixture(t, "855-ack-po1001.edi"))
-	if ack.Status != store.EDIFileParsed || fx.sets(ack.ID)[0].Status != store.EDITxMapped {
-		t.Fatalf("855 with no command: %s %s", ack.Status, statusOf(fx.sets(ack.ID)))
+	if ack.Status != store.EDIFileApplied || fx.sets(ack.ID)[0].Entity != "po_acknowledgement" {
+		t.Fatalf("855: %s %q %s", ack.Status, ack.ErrorText, statusOf(fx.sets(ack.ID)))
+	}
+	po, err := fx.s.PO(fx.ctx, fx.po.ID, 0)
+	if err != nil || po.Status != store.POStatusAcknowledged || po.AcknowledgedAt == nil {
+		t.Fatalf("PO after 855: %s %v", po.Status, err)
+	}
+	var ackCmd AckCommand
+	mustUnmarshal(t, fx.sets(ack.ID)[0].CommandJSON, &ackCmd)
+	ackCmd.POID = fx.po.ID
+	replay, err := core.Acknowledge(fx.ctx, partnerActor(fx.partner), ackCmd)
+	if err != nil || replay.ID != *fx.sets(ack.ID)[0].EntityID {
+		t.Fatalf("855 replay: %+v %v", replay, err)
+	}
+	// The 810 becomes an invoice, matched against the PO; once.
+	inv := fx.ingest("810.edi", readFixture(t, "810-invoice-po1001.edi"))
+	row = fx.sets(inv.ID)[0]
+	if inv.Status != store.EDIFileApplied || row.Entity != "invoice" || row.EntityID == nil {
+		t.Fatalf("810: %s %q %s", inv.Status, inv.ErrorText, statusOf(fx.sets(inv.ID)))
+	}
+	var invCmd InvoiceCommand
+	mustUnmarshal(t, row.CommandJSON, &invCmd)
+	invCmd.POID = fx.po.ID
+	again2, err := core.SubmitInvoice(fx.ctx, partnerActor(fx.partner), invCmd)
+	if err != nil || again2.ID != *row.EntityID {
+		t.Fatalf("810 replay: %+v %v", again2, err)
+	}
+	var n int64
+	fx.s.DB(fx.ctx).Model(&store.Invoice{}).Where("supplier_id = ?", fx.partner.SupplierID).Count(&n)
+	if n != 1 {
+		t.Fatalf("%d invoices after replay", n)
+	}
+}
+
+func TestAckOfMapsOutcomes(t *testing.T) {
+	price := int64(2_200_000)
+	cmd := AckCommand{POID: 7, SourceRef: "edi:1:1", AckType: "AC", SupplierOrderNumber: "SO-1", Lines: []AckLineCommand{
+		{LineNo: 1, Outcome: LineAccepted, Quantity: 300},
+		{LineNo: 2, Outcome: LineQuantityChanged, Quantity: 10, Backordered: 2},
+		{LineNo: 3, Outcome: LinePriceChanged, UnitPriceMicros: &price},
+		{LineNo: 4, Outcome: LineOnHold},
+		{LineNo: 5, Outcome: LineAccepted, Backordered: 4},
+	}}
+	ack := AckOf(cmd)
+	if ack.POID != 7 || ack.Reference != "edi:1:1" || ack.RejectAll || len(ack.Lines) != 4 {
+		t.Fatalf("ack %+v", ack)
+	}
+	want := []struct {
+		no      int
+		outcome string
+		qty     int64
+		price   int64
+	}{{1, LineAccepted, 0, 0}, {2, LineQuantityChanged, 10, 0}, {3, LinePriceChanged, 0, price}, {5, LineBackordered, 0, 0}}
+	for i, w := range want {
+		l := ack.Lines[i]
+		if l.LineNo != w.no || l.Outcome != w.outcome || l.Quantity != w.qty || l.UnitPriceMicros != w.price {
+			t.Errorf("line %d = %+v, want %+v", i, l, w)
+		}
+	}
+	if rej := AckOf(AckCommand{Rejected: true, Lines: cmd.Lines}); !rej.RejectAll || len(rej.Lines) != 0 {
+		t.Fatalf("rejection %+v", rej)
 	}
 }
 
