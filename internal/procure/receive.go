@@ -93,6 +93,7 @@ func (in *ReceiptInput) check() error {
 	case len(in.Lines) > maxReceiptLines:
 		return fault.FieldErr("lines", "at most %d lines per receipt", maxReceiptLines)
 	}
+	var total int64
 	for i, l := range in.Lines {
 		field := "lines[" + strconv.Itoa(i) + "]"
 		switch {
@@ -105,6 +106,12 @@ func (in *ReceiptInput) check() error {
 		case l.Damaged+l.Rejected > l.Received:
 			return fault.FieldErr(field, "damaged (%d) and rejected (%d) are part of received (%d) and cannot add up to more", l.Damaged, l.Rejected, l.Received)
 		}
+		total += l.Received
+	}
+	if total == 0 && in.ASNID == 0 && !in.Close {
+		// Against an ASN an all-zero receipt records that the shipment did
+		// not arrive as announced; against a PO it would record nothing.
+		return fault.FieldErr("lines", "nothing was received; to give up on the rest of the order, close it instead")
 	}
 	return nil
 }

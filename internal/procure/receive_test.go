@@ -199,6 +199,7 @@ func TestReceiveRefusals(t *testing.T) {
 		{"unknown GTIN", f.warehouse, procure.ReceiptInput{POID: sent.ID, Lines: []procure.ReceiptLineInput{recvLine(procure.LineRef{GTIN: "4006381333948"}, 1)}}, fault.Invalid, "has no line with GTIN 4006381333948"},
 		{"line twice", f.warehouse, procure.ReceiptInput{POID: sent.ID, Lines: []procure.ReceiptLineInput{recvLine(procure.LineRef{LineNo: 1}, 1), recvLine(procure.LineRef{SKU: "SKU-1"}, 1)}}, fault.Invalid, "is already lines[0]"},
 		{"unknown location", f.warehouse, procure.ReceiptInput{POID: sent.ID, LocationID: 999, Lines: line}, fault.Invalid, "location 999 not found"},
+		{"nothing received", f.warehouse, procure.ReceiptInput{POID: sent.ID, Lines: []procure.ReceiptLineInput{recvLine(procure.LineRef{LineNo: 1}, 0)}}, fault.Invalid, "nothing was received"},
 		{"future date", f.warehouse, procure.ReceiptInput{POID: sent.ID, ReceivedAt: ptrTime(f.now.Add(24 * time.Hour)), Lines: line}, fault.Invalid, "in the future"},
 	}
 	for _, tc := range cases {
