@@ -326,3 +326,17 @@ func TestIsolationLimits(t *testing.T) {
 		})
 	}
 }
+
+// TestChildGetsNoParentEnvironment: the child that parses hostile files
+// must not inherit the server's secrets.
+func TestChildGetsNoParentEnvironment(t *testing.T) {
+	t.Setenv("POGATE_DATABASE_URL", "postgres://secret")
+	limits := testLimits()
+	script := `if [ -z "$POGATE_DATABASE_URL" ]; then m=clean; else m=leaked; fi; printf '{"refusal":{"code":"malformed","message":"%s"}}' "$m"`
+	limits.Runner = &Runner{Path: "/bin/sh", Args: []string{"-c", script, "sh"}}
+	_, err := ExtractIsolated(context.Background(), filepath.Join("testdata", "corpus", "c01-fpdf-right-usd.pdf"), KindAuto, nil, limits)
+	r, ok := AsRefusal(err)
+	if !ok || r.Message != "clean" {
+		t.Fatalf("child environment: %v", err)
+	}
+}

@@ -83,7 +83,10 @@ func ExtractIsolated(ctx context.Context, path string, kind Kind, hints *Hints, 
 		"-unzip-xml", strconv.FormatInt(limits.UnzipXMLSize, 10),
 		"--", path)
 	cmd := exec.CommandContext(ctx, runner.Path, args...)
-	cmd.Env = append(append(os.Environ(), runner.Env...), "GOTRACEBACK=single")
+	// The child gets a bare environment: it needs no configuration, and a
+	// reader subverted by a crafted file should find no database URL or
+	// API key to leak.
+	cmd.Env = append([]string{"GOTRACEBACK=single"}, runner.Env...)
 	cmd.Stdin = &stdin
 	// Going over the output limit kills the child at once: otherwise it
 	// would block on a full pipe until the wall clock ran out.
