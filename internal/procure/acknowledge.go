@@ -32,7 +32,10 @@ type Ack struct {
 // rejected, quantity_changed, date_changed, price_changed or backordered;
 // the changed value goes in Quantity, UnitPrice (decimal string) or
 // UnitPriceMicros, or Date. A backordered line may carry the date it will
-// ship. Values that equal the PO's are not changes.
+// ship and (Quantity) how much is backordered. on_hold records that the
+// supplier has not decided yet. Values that equal the PO's are not changes;
+// values that differ are changes whatever the outcome says (an 855 "IA"
+// with another quantity still changes the quantity).
 type AckLine struct {
 	LineNo          int        `json:"line_no"`
 	Outcome         string     `json:"outcome"`
@@ -54,7 +57,7 @@ type AckResult struct {
 }
 
 var ackOutcomes = map[string]bool{store.AckAccepted: true, store.AckRejected: true, store.AckQuantityChanged: true,
-	store.AckDateChanged: true, store.AckPriceChanged: true, store.AckBackordered: true}
+	store.AckDateChanged: true, store.AckPriceChanged: true, store.AckBackordered: true, store.AckOnHold: true}
 
 // Acknowledge records a supplier's acknowledgement: the PO becomes
 // acknowledged (which stops the chase), accepted lines are marked, and every
@@ -113,7 +116,7 @@ func validateAck(ack *Ack) error {
 		seen[l.LineNo] = true
 		l.Outcome = strings.TrimSpace(strings.ToLower(l.Outcome))
 		if !ackOutcomes[l.Outcome] {
-			return fault.FieldErr(field("outcome"), "%q is not an outcome; use accepted, rejected, quantity_changed, date_changed, price_changed or backordered", l.Outcome)
+			return fault.FieldErr(field("outcome"), "%q is not an outcome; use accepted, rejected, quantity_changed, date_changed, price_changed, backordered or on_hold", l.Outcome)
 		}
 		if l.UnitPrice != "" {
 			p, err := matching.ParseUnitPrice(l.UnitPrice)
@@ -182,9 +185,13 @@ func (s *Service) acknowledgeTx(tx *store.Tx, actor store.Actor, po store.Purcha
 			}
 			changes = append(changes, *c)
 		}
-		if len(lineChanges) == 0 {
+		switch {
+		case status == store.AckOnHold:
+		case len(lineChanges) == 0:
 			status = store.AckAccepted // "changed" to the same values is an acceptance
-		} else if len(lineChanges) > 1 {
+		case len(lineChanges) == 1:
+			status = lineChanges[0].Kind
+		default:
 			status = store.AckChangesPending
 		}
 		if err := tx.UpdatePOLine(line.ID, map[string]any{"ack_status": status}); err != nil {
@@ -220,6 +227,8 @@ func (s *Service) acknowledgeTx(tx *store.Tx, actor store.Actor, po store.Purcha
 func proposedChanges(line store.POLine, a AckLine) []store.POLineChange {
 	var out []store.POLineChange
 	switch a.Outcome {
+	case store.AckOnHold:
+		return nil
 	case store.AckRejected:
 		return []store.POLineChange{{Kind: store.AckRejected}}
 	case store.AckBackordered:

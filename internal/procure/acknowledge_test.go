@@ -224,3 +224,22 @@ func TestRejectAllWaitsForBuyer(t *testing.T) {
 		t.Fatalf("pending %d %v", len(pending), err)
 	}
 }
+
+func TestOnHoldLineProposesNothing(t *testing.T) {
+	w := newFlowWorld(t)
+	po := w.sentPO()
+	res, err := w.svc.Acknowledge(w.ctx, w.supplierActor(w.portal), procure.Ack{POID: po.ID, Lines: []procure.AckLine{
+		{LineNo: 1, Outcome: store.AckOnHold}, {LineNo: 2, Outcome: store.AckAccepted, Quantity: 20, UnitPrice: "20.00"}}})
+	if err != nil || len(res.Changes) != 0 {
+		t.Fatalf("%v %+v", err, res.Changes)
+	}
+	if res.PO.Lines[0].AckStatus != store.AckOnHold || res.PO.Lines[1].AckStatus != store.AckAccepted {
+		t.Fatalf("statuses %q %q", res.PO.Lines[0].AckStatus, res.PO.Lines[1].AckStatus)
+	}
+	// "accepted" with another quantity is still a quantity change.
+	res, err = w.svc.Acknowledge(w.ctx, w.supplierActor(w.portal), procure.Ack{POID: po.ID, Lines: []procure.AckLine{
+		{LineNo: 2, Outcome: store.AckAccepted, Quantity: 25}}})
+	if err != nil || len(res.Changes) != 1 || res.Changes[0].Kind != store.AckQuantityChanged || *res.Changes[0].NewQuantity != 25 || res.PO.Lines[1].AckStatus != store.AckQuantityChanged {
+		t.Fatalf("%v %+v", err, res.Changes)
+	}
+}

@@ -14,6 +14,9 @@ const (
 	AckDateChanged     = "date_changed"
 	AckPriceChanged    = "price_changed"
 	AckBackordered     = "backordered"
+	// AckOnHold is a line the supplier neither confirms nor refuses yet
+	// (855 ACK01 IH/IF/IW); it proposes no change.
+	AckOnHold = "on_hold"
 	// AckChangesPending marks a line with supplier changes waiting for the buyer.
 	AckChangesPending = "changes_pending"
 	// AckCountered marks a line the buyer countered; the supplier acknowledges again.
