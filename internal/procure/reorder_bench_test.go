@@ -2,6 +2,7 @@ package procure_test
 
 import (
 	"context"
+	"strconv"
 	"testing"
 	"time"
 
@@ -55,7 +56,7 @@ func seedReorderBench(b *testing.B, s *store.Store) {
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	for d := 1; d <= benchDays; d++ {
 		exec(`INSERT INTO sales (product_id, sold_on, channel, quantity, source_ref, created_at)
-			SELECT id, ?, 'bench', (id * 7 + ? * 3) % 13 + 1, 'b' || id || '-' || ?, ? FROM products`, today.AddDate(0, 0, -d), d, d, now)
+			SELECT id, ?, 'bench', (id * 7 + ? * 3) % 13 + 1, 'b' || id || '-' || ?, ? FROM products`, today.AddDate(0, 0, -d), d, strconv.Itoa(d), now)
 	}
 	// Fresh statistics, as a running system would have after autovacuum.
 	exec(`ANALYZE`)

@@ -66,16 +66,25 @@ func TestInventoryPositions(t *testing.T) {
 	w.item("ACME", "A", 1_000_000, 7, 1, 1, 12) // cases of 12
 	w.item("ACME", "B", 1_000_000, 7, 1, 1, 1)
 	w.stock("A", 100, 30)
-	w.po("ACME", "A", 5, store.POStatusSent)      // 60 units on order
-	w.po("ACME", "A", 2, store.POStatusDraft)     // not on order yet
-	w.po("ACME", "A", 3, store.POStatusCancelled) // never
+	sent := w.po("ACME", "A", 5, store.POStatusSent) // 60 units on order
+	w.po("ACME", "A", 2, store.POStatusDraft)        // not on order yet
+	w.po("ACME", "A", 3, store.POStatusCancelled)    // never
 	w.po("ACME", "B", 4, store.POStatusApproved)
+	// 2 of the 5 cases are shipped on an open ASN: 24 units in transit.
+	w.save(func(tx *store.Tx) error {
+		asn := store.ASN{Number: "ASN-1", SupplierID: sent.SupplierID, POID: sent.ID, ShipmentID: "S1", Status: store.ASNStatusOpen, Channel: "api",
+			CreatedAt: reorderNow, UpdatedAt: reorderNow}
+		if err := tx.DB().Omit("Lines", "Packs").Create(&asn).Error; err != nil {
+			return err
+		}
+		return tx.DB().Create(&store.ASNLine{ASNID: asn.ID, SupplierID: sent.SupplierID, POLineID: sent.Lines[0].ID, ProductID: sent.Lines[0].ProductID, LineNo: 1, Quantity: 2}).Error
+	})
 	pos, total, err := w.svc.InventoryPositions(w.ctx, w.admin, procure.PositionFilter{}, store.Page{})
 	if err != nil || total != 2 || len(pos) != 2 {
 		t.Fatalf("%+v %d %v", pos, total, err)
 	}
 	a, b := pos[0], pos[1]
-	if a.SKU != "A" || a.OnHand != 100 || a.OnOrder != 60 || a.Allocated != 30 || a.Position != 130 || a.AvailableToPromise != 70 || a.InTransit != 0 {
+	if a.SKU != "A" || a.OnHand != 100 || a.OnOrder != 60 || a.Allocated != 30 || a.Position != 130 || a.AvailableToPromise != 70 || a.InTransit != 24 {
 		t.Fatalf("A: %+v", a)
 	}
 	if b.OnOrder != 4 || b.Position != 4 || b.AvailableToPromise != 0 {
