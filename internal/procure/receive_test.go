@@ -240,3 +240,37 @@ func TestReceiveAgainstPOConsumesOpenASNs(t *testing.T) {
 		t.Fatalf("asn 1 %s, asn 2 %s with %d received", g1.Status, g2.Status, g2.Lines[0].ReceivedQty)
 	}
 }
+
+// The draft from a PO lists only open lines, expects their open quantity
+// and says how much more the dock may accept under the tolerance.
+func TestReceiptDraftFromPO(t *testing.T) {
+	f := newRcvFixture(t)
+	ctx := context.Background()
+	po := f.sentPO(t, f.acme, "", rcvLine{"SKU-1", 100}, rcvLine{"SKU-2", 10}, rcvLine{"SKU-3", 40})
+	if _, err := f.svc.Receive(ctx, f.warehouse, procure.ReceiptInput{POID: po.ID, Lines: []procure.ReceiptLineInput{
+		recvLine(procure.LineRef{LineNo: 1}, 60), recvLine(procure.LineRef{LineNo: 2}, 10)}}); err != nil {
+		t.Fatal(err)
+	}
+	f.setQtyTolerance(t, f.acme.ID, i64(1000), nil) // 10%
+	d, err := f.svc.ReceiptDraftFromPO(ctx, f.warehouse, po.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.PONumber != po.Number || d.ASNID != 0 || len(d.Lines) != 2 {
+		t.Fatalf("draft = %+v", d)
+	}
+	l1, l3 := d.Lines[0], d.Lines[1]
+	if l1.LineNo != 1 || l1.Open != 40 || l1.Expected != 40 || l1.Received != 40 || l1.AlreadyIn != 60 || l1.MaxAcceptable != 50 {
+		t.Errorf("line 1 = %+v, want open 40, max acceptable 50 (10%% of 100 over)", l1)
+	}
+	if l3.LineNo != 3 || l3.Open != 40 || l3.MaxAcceptable != 44 {
+		t.Errorf("line 3 = %+v", l3)
+	}
+	// The edited draft books as it stands.
+	res, err := f.svc.Receive(ctx, f.warehouse, d.Input())
+	if err != nil || res.PO.Status != store.POStatusReceived {
+		t.Fatalf("receive draft: %v %s", err, res.PO.Status)
+	}
+	_, err = f.svc.ReceiptDraftFromPO(ctx, f.acmeUser, po.ID)
+	wantFault(t, err, fault.Forbidden, "may not")
+}
