@@ -340,3 +340,24 @@ func TestChildGetsNoParentEnvironment(t *testing.T) {
 		t.Fatalf("child environment: %v", err)
 	}
 }
+
+func TestCheckDeclaredSizes(t *testing.T) {
+	tests := []struct {
+		name string
+		data string
+		bad  bool
+	}{
+		{"xref stream size", "<< /Type /XRef /Size 2147483647 >>", true},
+		{"index array", "<< /Index [0 5 10 3000000] >>", true},
+		{"predictor columns", "<< /DecodeParms << /Columns 99999999 >> >>", true},
+		{"classic subsection", "xref\n0 1\n0000000000 65535 f \n2147483600 1\n0000000017 00000 n \ntrailer", true},
+		{"ordinary file", "<< /Size 42 /Index [0 42] >> xref\n0 3\n0000000000 65535 f \n0000000017 00000 n \ntrailer\nstartxref\n1234567\n", false},
+		{"big offsets are fine", "xref\n0 2\n0000000000 65535 f \n0012345678 00000 n \ntrailer", false},
+	}
+	for _, tt := range tests {
+		err := checkDeclaredSizes([]byte(tt.data))
+		if (err != nil) != tt.bad {
+			t.Errorf("%s: err = %v, want refusal %v", tt.name, err, tt.bad)
+		}
+	}
+}

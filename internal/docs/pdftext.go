@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"math"
-	"regexp"
 	"strings"
 
 	"github.com/ledongthuc/pdf"
@@ -369,19 +368,87 @@ func inherited(v pdf.Value, key string) pdf.Value {
 	return pdf.Value{}
 }
 
-// reHugeDeclaration finds size declarations the library trusts for its
-// allocations: an xref stream's /Size or /Index, a predictor's /Columns, a
-// classic xref subsection starting at a huge object number. An invoice has
-// a few thousand objects; a seven-digit count is a crafted file, and
-// refusing it here keeps the allocation (make([]xref, Size)) from
-// happening at all instead of relying on the child's memory limit.
-var reHugeDeclaration = regexp.MustCompile(`/(?:Size|Columns|Rows|Count|Index\s*\[(?:\s*\d+)*)\s+(\d{7,})|(?m)^[ \t]*(\d{7,})[ \t]+\d+[ \t]*\r?$`)
+// Declared sizes the library trusts for its allocations: an xref
+// stream's /Size or /Index, a predictor's /Columns, a page tree's /Count,
+// a classic xref subsection starting at a huge object number. An invoice
+// has a few thousand objects; a number of seven digits or more there is a
+// crafted file, and refusing it here keeps the allocation
+// (make([]xref, Size)) from happening at all instead of relying on the
+// child's memory limit. A byte scanner, not a regular expression: this
+// runs over every byte of every upload.
+var sizeKeys = [][]byte{[]byte("/Size"), []byte("/Columns"), []byte("/Rows"), []byte("/Count"), []byte("/Index")}
+
+const hugeDigits = 7
 
 func checkDeclaredSizes(data []byte) error {
-	if m := reHugeDeclaration.Find(data); m != nil {
-		return refuse(RefusedTooLarge, "the PDF declares an implausible size (%q); it may be crafted to exhaust memory", strings.TrimSpace(string(m)))
+	for _, key := range sizeKeys {
+		for i := 0; ; {
+			j := bytes.Index(data[i:], key)
+			if j < 0 {
+				break
+			}
+			p := i + j + len(key)
+			for n := 0; n < 8; n++ { // up to four /Index pairs
+				for p < len(data) && (isPDFSpace(data[p]) || data[p] == '[') {
+					p++
+				}
+				start := p
+				for p < len(data) && data[p] >= '0' && data[p] <= '9' {
+					p++
+				}
+				if p-start >= hugeDigits {
+					return hugeDeclaration(data[i+j : p])
+				}
+				if p == start {
+					break
+				}
+			}
+			i = p
+		}
 	}
-	return nil
+	return checkXrefSubsections(data)
+}
+
+// checkXrefSubsections looks at the "start count" headers of classic xref
+// tables: the library grows its table to the highest object number.
+func checkXrefSubsections(data []byte) error {
+	for i := 0; ; {
+		j := bytes.Index(data[i:], []byte("xref"))
+		if j < 0 {
+			return nil
+		}
+		at := i + j
+		i = at + 4
+		if at >= 5 && string(data[at-5:at]) == "start" {
+			continue
+		}
+		for _, line := range bytes.Split(data[i:min(len(data), i+1<<20)], []byte("\n")) {
+			fields := bytes.Fields(line)
+			if len(fields) > 0 && string(fields[0]) == "trailer" {
+				break
+			}
+			if len(fields) == 2 && len(fields[0]) >= hugeDigits && isDigits(fields[0]) {
+				return hugeDeclaration(line)
+			}
+		}
+	}
+}
+
+func isDigits(b []byte) bool {
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return len(b) > 0
+}
+
+func isPDFSpace(c byte) bool {
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == 0
+}
+
+func hugeDeclaration(what []byte) error {
+	return refuse(RefusedTooLarge, "the PDF declares an implausible size (%q); it may be crafted to exhaust memory", strings.TrimSpace(string(what)))
 }
 
 // Page-tree bounds: real trees are two or three levels deep.
