@@ -66,7 +66,7 @@ func (c *recordingCore) counts() (acks, asns, invs int) {
 // fixture is a store with one EDI supplier (partner ZZ/ACMESUPPLY talking
 // to us as ZZ/BRAND), two products and an approved PO-1001.
 type fixture struct {
-	t       *testing.T
+	t       testing.TB
 	ctx     context.Context
 	s       *store.Store
 	g       *Gateway
@@ -77,7 +77,7 @@ type fixture struct {
 	now     time.Time
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	s := storetest.Open(t)
 	fx := &fixture{t: t, ctx: context.Background(), s: s, core: newRecordingCore(), dataDir: t.TempDir(),
@@ -145,7 +145,7 @@ func (fx *fixture) addPO(supplierID int64, number string) store.PurchaseOrder {
 	return po
 }
 
-func readFixture(t *testing.T, name string) []byte {
+func readFixture(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {

@@ -275,6 +275,9 @@ func MapASN(doc *edi.ASN856, supplierID int64, sourceRef string) (ASNCommand, er
 		}
 	}
 	for _, o := range doc.Orders {
+		if strings.TrimSpace(o.PONumber) == "" {
+			return cmd, fault.FieldErr("po_number", "an order level of the 856 has no purchase order number (PRF01)")
+		}
 		order(o.PONumber)
 		for _, p := range o.Packs {
 			walkPack(o.PONumber, p)
@@ -291,6 +294,11 @@ func MapASN(doc *edi.ASN856, supplierID int64, sourceRef string) (ASNCommand, er
 	}
 	if len(cmd.Orders) == 0 {
 		return cmd, fault.FieldErr("orders", "the 856 names no purchase order")
+	}
+	for _, o := range cmd.Orders {
+		if len(o.Lines) == 0 {
+			return cmd, fault.FieldErr("orders", "purchase order %s is listed with nothing shipped (no item level under it)", o.PONumber)
+		}
 	}
 	return cmd, nil
 }
