@@ -184,3 +184,56 @@ func TestEnqueueUnknownKindRefused(t *testing.T) {
 		t.Fatal("a job without a worker must be refused at enqueue time")
 	}
 }
+
+// A send that fails (the SMTP server answers 451) is visible on the PO and
+// retried by River with backoff until it goes through.
+func TestRiverRetriesAFailedSend(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	events, cancelSub := e.queue.Client().Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed)
+	defer cancelSub()
+	e.smtp.FailNext(1)
+	if err := e.queue.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	po, err := e.svc.CreateDraft(ctx, e.buyer, procure.DraftPO{SupplierID: e.supplier.ID, Lines: []procure.DraftLine{{ProductID: e.product.ID, Quantity: 2}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := e.svc.Submit(ctx, e.buyer, po.ID); err != nil {
+		t.Fatal(err)
+	}
+	var failed, completed bool
+	deadline := time.After(60 * time.Second)
+	for !completed {
+		select {
+		case ev := <-events:
+			if ev.Job.Kind != "po.send" {
+				continue
+			}
+			switch ev.Kind {
+			case river.EventKindJobFailed:
+				failed = true
+				wf, err := e.st.POWorkflowOf(ctx, po.ID, 0)
+				if err != nil || wf.LastDispatchError == "" || wf.DispatchAttempts != 1 {
+					t.Fatalf("after the failed attempt: %+v %v", wf, err)
+				}
+				if len(ev.Job.Errors) != 1 || ev.Job.State == "discarded" {
+					t.Fatalf("failed send: state %s errors %v; River must keep it for a retry", ev.Job.State, ev.Job.Errors)
+				}
+			case river.EventKindJobCompleted:
+				completed = true
+			}
+		case <-deadline:
+			t.Fatalf("send not retried (failed=%v)", failed)
+		}
+	}
+	if !failed {
+		t.Fatal("the first attempt should have failed")
+	}
+	got, _ := e.st.PO(ctx, po.ID, 0)
+	wf, _ := e.st.POWorkflowOf(ctx, po.ID, 0)
+	if got.Status != store.POStatusSent || wf.DispatchAttempts != 2 || wf.LastDispatchError != "" || len(e.smtp.Messages()) != 1 {
+		t.Fatalf("after retry: %s %+v mails=%d", got.Status, wf, len(e.smtp.Messages()))
+	}
+}
