@@ -105,11 +105,12 @@ func (s *Service) release(tx *store.Tx, actor store.Actor, inv store.Invoice, d 
 	if err != nil || !queued {
 		return false, err
 	}
+	byLine := map[int64]int64{}
 	for _, e := range d.Effects() {
-		if err := tx.DB().Model(&store.POLine{}).Where("id = ?", e.POLineID).
-			Update("invoiced_qty", gormAdd("invoiced_qty", e.Qty)).Error; err != nil {
-			return false, fault.Wrap(fault.Internal, err, "recording invoiced quantity")
-		}
+		byLine[e.POLineID] += e.Qty
+	}
+	if err := tx.AddInvoicedQty(byLine); err != nil {
+		return false, err
 	}
 	return true, tx.Audit(actor, "payable.queued", "invoice", inv.ID, inv.SupplierID, nil, map[string]any{"amount_minor": amount, "currency": inv.Currency})
 }
@@ -136,7 +137,7 @@ func (s *Service) matchInput(tx *store.Tx, inv store.Invoice) (matching.Input, e
 			in.Invoice.Charges = append(in.Invoice.Charges, mc)
 		}
 	}
-	priors, err := tx.PriorInvoices(inv.SupplierID, inv.ID)
+	priors, err := tx.DuplicateCandidates(inv.SupplierID, inv.ID, matching.NormaliseInvoiceNumber(inv.Number), inv.CreditNote, inv.TotalMinor)
 	if err != nil {
 		return in, err
 	}
@@ -151,21 +152,13 @@ func (s *Service) matchInput(tx *store.Tx, inv store.Invoice) (matching.Input, e
 	if err != nil {
 		return in, err
 	}
-	lines, err := tx.LockPOLines(po.ID)
+	lines, skus, err := tx.LockPOLinesWithSKU(po.ID)
 	if err != nil {
 		return in, err
 	}
 	productIDs := make([]int64, 0, len(lines))
 	for _, l := range lines {
 		productIDs = append(productIDs, l.ProductID)
-	}
-	skus := map[int64]string{}
-	var prods []store.Product
-	if err := tx.DB().Select("id", "sku").Where("id IN ?", productIDs).Find(&prods).Error; err != nil {
-		return in, fault.Wrap(fault.Internal, err, "reading products")
-	}
-	for _, p := range prods {
-		skus[p.ID] = p.SKU
 	}
 	closed := po.Status == store.POStatusClosed || po.Status == store.POStatusReceived || po.Status == store.POStatusCancelled
 	in.PO = matching.PO{ID: po.ID, SupplierID: po.SupplierID, Currency: po.Currency}

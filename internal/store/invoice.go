@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
+
+	"gorm.io/gorm/clause"
 
 	"github.com/pogate/pogate/internal/fault"
 )
@@ -167,6 +170,8 @@ func (tx *Tx) loadInvoiceParts(inv *Invoice) error {
 }
 
 // SaveInvoiceHeader writes header fields with an optimistic version check.
+// The written values are the new state, so the header is updated in memory
+// rather than read back (one round trip less on the matching hot path).
 func (tx *Tx) SaveInvoiceHeader(inv *Invoice, fields map[string]any) error {
 	fields["updated_at"] = tx.Now()
 	fields["version"] = inv.Version + 1
@@ -177,18 +182,61 @@ func (tx *Tx) SaveInvoiceHeader(inv *Invoice, fields map[string]any) error {
 	if res.RowsAffected == 0 {
 		return fault.New(fault.Conflict, "invoice %s was changed by someone else; reload and try again", inv.Number)
 	}
-	lines, charges := inv.Lines, inv.Charges
-	err := tx.db.Take(inv, inv.ID).Error
-	inv.Lines, inv.Charges = lines, charges
-	return notFound(err, "invoice")
+	for col, v := range fields {
+		if !setInvoiceField(inv, col, v) {
+			lines, charges := inv.Lines, inv.Charges
+			err := tx.db.Take(inv, inv.ID).Error
+			inv.Lines, inv.Charges = lines, charges
+			return notFound(err, "invoice")
+		}
+	}
+	return nil
 }
 
-// PriorInvoices lists a supplier's live invoices (not rejected) other than
-// exceptID, for duplicate detection.
-func (tx *Tx) PriorInvoices(supplierID, exceptID int64) ([]Invoice, error) {
+// setInvoiceField applies one written column to the in-memory header; false
+// for a column or value it does not know (the caller then reads the row).
+func setInvoiceField(inv *Invoice, col string, v any) bool {
+	switch x := v.(type) {
+	case string:
+		p := map[string]*string{"status": &inv.Status, "match_outcome": &inv.MatchOutcome, "match_reasons": &inv.MatchReasons,
+			"resolution": &inv.Resolution, "resolution_reason": &inv.ResolutionReason}[col]
+		if p == nil {
+			return false
+		}
+		*p = x
+	case int64:
+		if col != "version" {
+			return false
+		}
+		inv.Version = x
+	case time.Time:
+		if col != "updated_at" {
+			return false
+		}
+		// as the database keeps it: microseconds, UTC
+		inv.UpdatedAt = x.UTC().Truncate(time.Microsecond)
+	default:
+		return false
+	}
+	return true
+}
+
+// DuplicateCandidates lists the supplier's live documents (not rejected,
+// other than exceptID, of the same kind) that the duplicate check could
+// flag: the same normalised number, or the same total (a near-duplicate
+// also needs the same currency and a close date, which the engine decides).
+// Both are indexed look-ups, so the cost does not grow with the supplier's
+// history, and the result is a superset of what the engine flags.
+func (tx *Tx) DuplicateCandidates(supplierID, exceptID int64, numberNormalised string, creditNote bool, totalMinor int64) ([]Invoice, error) {
 	var out []Invoice
-	err := tx.db.Select("id", "number", "number_normalised", "invoice_date", "currency", "total_minor", "credit_note").
-		Where("supplier_id = ? AND id <> ? AND status <> ?", supplierID, exceptID, InvoiceRejected).Find(&out).Error
+	q := tx.db.Select("id", "number", "number_normalised", "invoice_date", "currency", "total_minor", "credit_note").
+		Where("supplier_id = ? AND id <> ? AND status <> ? AND credit_note = ?", supplierID, exceptID, InvoiceRejected, creditNote)
+	if numberNormalised != "" {
+		q = q.Where("(number_normalised = ? OR total_minor = ?)", numberNormalised, totalMinor)
+	} else {
+		q = q.Where("total_minor = ?", totalMinor)
+	}
+	err := q.Order("id").Find(&out).Error
 	return out, notFound(err, "invoices")
 }
 
@@ -209,6 +257,57 @@ func (tx *Tx) LockPOLinesByID(ids []int64) ([]POLine, error) {
 	return out, notFound(err, "purchase order lines")
 }
 
+// LockPOLinesWithSKU locks a PO's lines (PostgreSQL; only the line rows,
+// not the products) and returns them in line order with their products'
+// SKUs, in one query.
+func (tx *Tx) LockPOLinesWithSKU(poID int64) ([]POLine, map[int64]string, error) {
+	var rows []struct {
+		POLine     `gorm:"embedded"`
+		ProductSKU string
+	}
+	q := tx.db.Table("po_lines").Select("po_lines.*, products.sku AS product_sku").
+		Joins("JOIN products ON products.id = po_lines.product_id").
+		Where("po_lines.po_id = ?", poID).Order("po_lines.line_no")
+	if tx.store.dialect == Postgres {
+		q = q.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate, Table: clause.Table{Name: "po_lines"}})
+	}
+	if err := q.Scan(&rows).Error; err != nil {
+		return nil, nil, notFound(err, "purchase order lines")
+	}
+	lines := make([]POLine, len(rows))
+	skus := make(map[int64]string, len(rows))
+	for i, r := range rows {
+		lines[i] = r.POLine
+		skus[r.ProductID] = r.ProductSKU
+	}
+	return lines, skus, nil
+}
+
+// AddInvoicedQty adds quantities to PO lines' invoiced_qty in one statement.
+func (tx *Tx) AddInvoicedQty(byLine map[int64]int64) error {
+	if len(byLine) == 0 {
+		return nil
+	}
+	var sb strings.Builder
+	args := make([]any, 0, 3*len(byLine))
+	ids := make([]int64, 0, len(byLine))
+	sb.WriteString("invoiced_qty + CASE id")
+	for id, q := range byLine {
+		sb.WriteString(" WHEN ? THEN ?")
+		args = append(args, id, q)
+		ids = append(ids, id)
+	}
+	sb.WriteString(" ELSE 0 END")
+	res := tx.db.Model(&POLine{}).Where("id IN ?", ids).Update("invoiced_qty", clause.Expr{SQL: sb.String(), Vars: args})
+	if res.Error != nil {
+		return fault.Wrap(fault.Internal, res.Error, "recording invoiced quantity")
+	}
+	if res.RowsAffected != int64(len(ids)) {
+		return fault.New(fault.Internal, "recording invoiced quantity: %s", fmt.Sprintf("%d of %d lines updated", res.RowsAffected, len(ids)))
+	}
+	return nil
+}
+
 // RecordMatchRun appends a match run.
 func (tx *Tx) RecordMatchRun(r MatchRun) error {
 	r.RunAt = tx.Now()
@@ -216,23 +315,15 @@ func (tx *Tx) RecordMatchRun(r MatchRun) error {
 }
 
 // QueuePayable puts an invoice in the payable queue once; false when it was
-// already there (the unique index decides, whatever runs concurrently).
+// already there. The unique index decides in the INSERT itself (ON CONFLICT
+// DO NOTHING), whatever runs concurrently.
 func (tx *Tx) QueuePayable(p Payable) (bool, error) {
-	var n int64
-	if err := tx.db.Model(&Payable{}).Where("invoice_id = ?", p.InvoiceID).Count(&n).Error; err != nil {
-		return false, notFound(err, "payable")
-	}
-	if n > 0 {
-		return false, nil
-	}
 	p.Status, p.QueuedAt = "queued", tx.Now()
-	if err := tx.db.Create(&p).Error; err != nil {
-		if strings.Contains(strings.ToLower(err.Error()), "unique") || strings.Contains(err.Error(), "23505") {
-			return false, nil
-		}
-		return false, notFound(err, "payable")
+	res := tx.db.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "invoice_id"}}, DoNothing: true}).Create(&p)
+	if res.Error != nil {
+		return false, notFound(res.Error, "payable")
 	}
-	return true, nil
+	return res.RowsAffected == 1, nil
 }
 
 // InvoiceFilter narrows an invoice listing.
