@@ -3,22 +3,29 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"github.com/pogate/pogate/internal/gateway"
+	"github.com/pogate/pogate/internal/jobs"
+	"github.com/pogate/pogate/internal/procure"
+	"github.com/pogate/pogate/internal/store"
 	"github.com/pogate/pogate/portal"
 )
 
 // EDI gateway timing in serve: inboxes are polled every ediPollInterval (a
-// file is taken once it held still over two polls), and parked sets,
-// half-processed files and 997 windows are checked every ediTickEvery polls.
+// file is taken once it held still over two polls); parked sets,
+// half-processed files and 997 windows are checked every ediTickInterval by
+// the periodic TickJob (or by the poller when there is no job queue).
 const (
 	ediPollInterval = 5 * time.Second
-	ediTickEvery    = 12
+	ediTickInterval = time.Minute
 )
 
 // ediGateways keeps one gateway per app, so the API, the background parts
@@ -34,13 +41,52 @@ func ediGateway(a *app) *gateway.Gateway {
 		return g.(*gateway.Gateway)
 	}
 	g := gateway.New(gateway.Options{Store: a.store, Log: a.log, DataDir: a.cfg.DataDir, MaxFileBytes: a.cfg.MaxUploadBytes,
-		Core: gateway.ProcureCore{Service: a.procure}})
+		Core: gateway.ProcureCore{Service: a.procure}, Queue: a.procure.Queue})
 	actual, _ := ediGateways.LoadOrStore(a, g)
 	return actual.(*gateway.Gateway)
 }
 
+// gatewayOfStore finds the app gateway that writes to st, for job workers
+// (River hands them the procure service, not the app).
+func gatewayOfStore(st *store.Store, log *slog.Logger) *gateway.Gateway {
+	var found *gateway.Gateway
+	ediGateways.Range(func(_, v any) bool {
+		if g := v.(*gateway.Gateway); g.Store() == st {
+			found = g
+			return false
+		}
+		return true
+	})
+	if found == nil {
+		// No app gateway yet (a job worked outside serve): no folders, so
+		// 997s are recorded but not copied to an outbox.
+		log.Warn("edi: job worked without the serve gateway; outbox copies skipped")
+		found = gateway.New(gateway.Options{Store: st, Log: log})
+	}
+	return found
+}
+
 func init() {
 	serveHooks = append(serveHooks, startEDIGateway)
+	// Durable EDI work: every stored file's processing (enqueued with the
+	// file) and the periodic Tick, run once per cluster by River's leader.
+	jobs.Register(func(r *jobs.Registry) error {
+		st, log := r.Deps.Service.Store, r.Deps.Log
+		err := jobs.Handle(r, func(ctx context.Context, job gateway.ProcessFileJob) error {
+			return gatewayOfStore(st, log).ProcessFile(ctx, job)
+		}, river.InsertOpts{MaxAttempts: 10})
+		if err != nil {
+			return err
+		}
+		err = jobs.Handle(r, func(ctx context.Context, _ gateway.TickJob) error {
+			return gatewayOfStore(st, log).Tick(ctx)
+		}, river.InsertOpts{MaxAttempts: 3})
+		if err != nil {
+			return err
+		}
+		r.Periodic("edi.tick", river.PeriodicInterval(ediTickInterval), func() procure.Job { return gateway.TickJob{} })
+		return nil
+	})
 }
 
 // startEDIGateway shares the gateway with the API, polls the partners'
@@ -54,7 +100,11 @@ func startEDIGateway(ctx context.Context, a *app, srv *portal.Server) (func(), e
 	polled := make(chan struct{})
 	go func() {
 		defer close(polled)
-		g.NewPoller().Run(pctx, ediPollInterval, ediTickEvery)
+		tickEvery := 0 // TickJob does it
+		if a.procure.Queue == nil {
+			tickEvery = int(ediTickInterval / ediPollInterval)
+		}
+		g.NewPoller().Run(pctx, ediPollInterval, tickEvery)
 	}()
 	var sftpServer *gateway.SFTPServer
 	if addr := strings.TrimSpace(os.Getenv("POGATE_SFTP_ADDR")); addr != "" {

@@ -244,18 +244,16 @@ func moveUnique(from, dir, name string) error {
 }
 
 // Run polls every interval until ctx ends, and runs Tick every tickEvery
-// polls. Errors are logged, never fatal: the next poll tries again.
+// polls (never when tickEvery is 0: a periodic TickJob does it). Errors are
+// logged, never fatal: the next poll tries again.
 func (pl *Poller) Run(ctx context.Context, interval time.Duration, tickEvery int) {
-	if tickEvery <= 0 {
-		tickEvery = 1
-	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for n := 0; ; n++ {
 		if _, err := pl.PollOnce(ctx); err != nil && ctx.Err() == nil {
 			pl.g.log.Error("edi: polling inboxes", "err", err)
 		}
-		if n%tickEvery == 0 {
+		if tickEvery > 0 && n%tickEvery == 0 {
 			if err := pl.g.Tick(ctx); err != nil && ctx.Err() == nil {
 				pl.g.log.Error("edi: periodic work", "err", err)
 			}

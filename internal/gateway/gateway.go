@@ -15,15 +15,16 @@
 //
 // # Steps and retries
 //
-// internal/jobs did not exist when this package was written, so the
-// pipeline runs synchronously from the folder poller, the SFTP server and
-// the HTTP upload. Each step is idempotent and can be re-run: Receive
-// stores the bytes (a repeat becomes a duplicate row, never a second
-// application); Process locks the file row and skips work already recorded
-// (sets by (file, seq), 997s by the inbound file); applying a set passes a
-// SourceRef the core must treat as an idempotency key. Tick re-runs what a
-// crash left behind, retries parked sets and flags late 997s; serve calls
-// it periodically.
+// Receive stores the bytes and, when the gateway has a Queue, enqueues a
+// durable ProcessFileJob in the same transaction. The channel that received
+// the file (folder poller, SFTP, HTTP upload) then processes it at once, so
+// the uploader gets the status and the 997 in its answer; the job finds the
+// work done. Each step is idempotent and can be re-run: a repeated file
+// becomes a duplicate row, never a second application; Process locks the
+// file row and skips work already recorded (sets by (file, seq), 997s by
+// the inbound file); applying a set passes a SourceRef the core treats as
+// an idempotency key. Tick (a periodic job, TickJob) re-runs what a crash
+// left behind, retries parked sets and flags late 997s.
 package gateway
 
 import (
@@ -33,6 +34,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/pogate/pogate/internal/procure"
 	"github.com/pogate/pogate/internal/store"
 )
 
@@ -78,6 +80,9 @@ type Options struct {
 	RetryInterval time.Duration
 	// MaxFileBytes caps a received file (default 20 MiB).
 	MaxFileBytes int64
+	// Queue, when set, gets a ProcessFileJob in the transaction that stores
+	// each received file (internal/jobs registers its worker).
+	Queue procure.Queue
 }
 
 // Gateway runs the EDI pipeline. It is safe for concurrent use.
@@ -90,12 +95,13 @@ type Gateway struct {
 	tries  int
 	every  time.Duration
 	max    int64
+	queue  procure.Queue
 }
 
 // New builds a Gateway.
 func New(o Options) *Gateway {
 	g := &Gateway{store: o.Store, core: o.Core, log: o.Log, window: o.DuplicateWindow, tries: o.ParkRetries,
-		every: o.RetryInterval, max: o.MaxFileBytes}
+		every: o.RetryInterval, max: o.MaxFileBytes, queue: o.Queue}
 	if g.log == nil {
 		g.log = slog.Default()
 	}

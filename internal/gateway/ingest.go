@@ -78,7 +78,13 @@ func (g *Gateway) Receive(ctx context.Context, src Source, filename string, data
 			}
 			f.SupplierID = ptr(p.SupplierID)
 		}
-		return tx.InsertEDIFile(&f, data)
+		if err := tx.InsertEDIFile(&f, data); err != nil {
+			return err
+		}
+		if g.queue != nil {
+			return g.queue.EnqueueTx(ctx, tx, ProcessFileJob{FileID: f.ID})
+		}
+		return nil
 	})
 	if err != nil {
 		return 0, err
