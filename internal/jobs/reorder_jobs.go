@@ -9,7 +9,6 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/pogate/pogate/internal/procure"
-	"github.com/pogate/pogate/internal/store"
 )
 
 // ReorderEvery is the reorder schedule (daily by default, DESIGN.md section 5).
@@ -31,8 +30,10 @@ func registerReorderJobs(r *Registry) error {
 	once := river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByArgs: true,
 		ByState: []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable, rivertype.JobStateRunning, rivertype.JobStateScheduled}}}
 	err := Handle(r, func(ctx context.Context, _ procure.ReorderJob) error {
-		res, err := svc.RunReorder(ctx, store.System("jobs"), procure.ReorderOptions{})
-		if err == nil {
+		// Periodic jobs also fire when a leader starts; the service skips a
+		// run when the last scheduled one is recent, so restarts do not reorder twice a day.
+		res, ran, err := svc.RunScheduledReorder(ctx, ReorderEvery)
+		if err == nil && ran {
 			r.Deps.Log.Info("reorder run", "run", res.RunID, "skus", res.SKUsConsidered, "proposals", len(res.Proposals), "drafts", len(res.Orders))
 		}
 		return err
