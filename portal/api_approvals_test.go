@@ -183,17 +183,21 @@ func TestAPIApprovalDispatchAcknowledgeFlow(t *testing.T) {
 	if sub.Decision.Auto || sub.PurchaseOrder.Status != store.POStatusPendingApproval || sub.PurchaseOrder.Rule != "route:brand_threshold" {
 		t.Fatalf("big PO: %+v", sub)
 	}
-	if n := f.drain(); n != 1 {
-		t.Fatalf("jobs after submits = %d, want the small PO's send", n)
+	if n := f.drain(); n != 2 {
+		t.Fatalf("jobs after submits = %d, want the small PO's send and the big one's approval mail", n)
 	}
 	var got po
 	f.call("buyer", "GET", fmt.Sprintf("/api/v1/purchase-orders/%d", small.ID), "", http.StatusOK, &got)
 	if got.Status != store.POStatusSent {
 		t.Fatalf("small PO status %s", got.Status)
 	}
-	msgs := f.smtp.Messages()
-	if len(msgs) != 1 || msgs[0].To[0] != "sales@mailco.example" || len(msgs[0].Attachments) != 1 || !strings.Contains(msgs[0].Subject, small.Number) {
-		t.Fatalf("PO e-mail: %+v", msgs)
+	var poMail, approvalMail bool
+	for _, m := range f.smtp.Messages() {
+		poMail = poMail || (m.To[0] == "sales@mailco.example" && len(m.Attachments) == 1 && strings.Contains(m.Subject, small.Number))
+		approvalMail = approvalMail || (m.To[0] == "approver@demo.pogate" && strings.Contains(m.Subject, "Approval needed: "+big.Number))
+	}
+	if !poMail || !approvalMail || len(f.smtp.Messages()) != 2 {
+		t.Fatalf("PO e-mail %v, approval e-mail %v: %+v", poMail, approvalMail, f.smtp.Messages())
 	}
 	// A buyer token may not approve; a supplier cannot see the PO at all.
 	f.call("buyer", "POST", fmt.Sprintf("/api/v1/purchase-orders/%d/approve", big.ID), `{}`, http.StatusForbidden, nil)

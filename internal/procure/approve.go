@@ -75,7 +75,7 @@ func (s *Service) Submit(ctx context.Context, actor store.Actor, poID int64) (st
 			return err
 		}
 		if !dec.Auto {
-			return nil
+			return s.enqueue(ctx, tx, ApprovalMailJob{POID: po.ID})
 		}
 		return s.approvedTx(ctx, tx, store.System("approval"), po, dec.Reason)
 	})

@@ -56,8 +56,13 @@ func TestAboveThresholdWaitsForAnotherApprover(t *testing.T) {
 	if dec.Auto || got.Status != store.POStatusPendingApproval || got.ApprovalRule != "route:brand_threshold" {
 		t.Fatalf("status %s rule %q", got.Status, got.ApprovalRule)
 	}
-	if n := w.drain(); n != 0 {
-		t.Fatalf("%d jobs queued for a PO waiting for approval", n)
+	if n := w.drain(); n != 1 {
+		t.Fatalf("%d jobs queued for a PO waiting for approval, want its approval mail", n)
+	}
+	msgs := w.smtp.Messages()
+	if len(msgs) != 1 || len(msgs[0].To) != 1 || msgs[0].To[0] != "approver@northwind.test" ||
+		!strings.Contains(msgs[0].Subject, "Approval needed: "+po.Number) || !strings.Contains(msgs[0].Text, "brand threshold") {
+		t.Fatalf("approval mail: %+v", msgs)
 	}
 	// The PO's own buyer may not approve it, even with an approver's powers.
 	ownAsAdmin := w.buyer

@@ -36,6 +36,13 @@ type ChaseMailJob struct {
 
 func (ChaseMailJob) Kind() string { return "po.chase_mail" }
 
+// ApprovalMailJob tells the approvers that a PO waits for them.
+type ApprovalMailJob struct {
+	POID int64 `json:"po_id"`
+}
+
+func (ApprovalMailJob) Kind() string { return "po.approval_mail" }
+
 // enqueue inserts job in tx through the configured queue. Without a queue
 // the change is refused: an approval whose send job is lost would leave the
 // PO approved and never sent.
