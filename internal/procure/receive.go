@@ -3,6 +3,7 @@ package procure
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -203,6 +204,7 @@ func (s *Service) receiveTx(ctx context.Context, tx *store.Tx, actor store.Actor
 			asnLines[asn.Lines[i].POLineID] = &asn.Lines[i]
 		}
 	}
+	stock := map[int64]int64{} // product -> stock units accepted
 	for li := range lines {
 		i, onReceipt := byLine[li]
 		l := &lines[li]
@@ -236,10 +238,11 @@ func (s *Service) receiveTx(ctx context.Context, tx *store.Tx, actor store.Actor
 			if err := tx.UpdatePOLine(l.ID, map[string]any{"received_qty": l.ReceivedQty}); err != nil {
 				return out, err
 			}
-			if err := tx.AddStock(l.ProductID, loc, rl.StockQty); err != nil {
-				return out, err
-			}
+			stock[l.ProductID] += rl.StockQty
 		}
+	}
+	if err := addStockInOrder(tx, loc, stock); err != nil {
+		return out, err
 	}
 	if err := tx.InsertReceipt(&rec); err != nil {
 		return out, err
@@ -274,6 +277,23 @@ func (s *Service) receiveTx(ctx context.Context, tx *store.Tx, actor store.Actor
 		out.Close, out.PO = &cr, po
 	}
 	return out, nil
+}
+
+// addStockInOrder books stock in product-id order, so two receipts of
+// different POs touching the same products lock their stock rows in the same
+// order and cannot deadlock.
+func addStockInOrder(tx *store.Tx, location int64, stock map[int64]int64) error {
+	ids := make([]int64, 0, len(stock))
+	for id := range stock {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		if err := tx.ReceiveStock(id, location, stock[id]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // receiptPOID finds the PO id from the input (the ASN's PO when only the

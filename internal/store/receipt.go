@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"gorm.io/gorm/clause"
 )
 
 // Receipt is one goods receipt (GRN) against a PO, optionally against one
@@ -215,4 +217,20 @@ func (tx *Tx) ClaimWrite() error {
 		return nil
 	}
 	return notFound(tx.db.Exec("UPDATE sequences SET value = value WHERE name = ?", "").Error, "write lock")
+}
+
+// ReceiveStock adds delta to on-hand in one upsert. Tx.AddStock updates and
+// inserts when no row matched, so two first receipts of a product at a
+// location race to insert and one fails on the unique index; the upsert
+// cannot.
+func (tx *Tx) ReceiveStock(productID, locationID, delta int64) error {
+	row := StockLevel{ProductID: productID, LocationID: locationID, OnHand: delta, UpdatedAt: tx.Now()}
+	err := tx.db.Clauses(clause.OnConflict{
+		Columns: []clause.Column{{Name: "product_id"}, {Name: "location_id"}},
+		DoUpdates: clause.Assignments(map[string]any{
+			"on_hand":    gormExpr("stock_levels.on_hand + ?", delta),
+			"updated_at": row.UpdatedAt,
+		}),
+	}).Create(&row).Error
+	return notFound(err, "stock level")
 }
