@@ -17,7 +17,7 @@ var ChaseEvery = 15 * time.Minute
 func init() { Register(registerPOJobs) }
 
 // registerPOJobs adds the purchase-order workers: send, chase, chase mail,
-// approval mail.
+// approval mail, counter mail.
 func registerPOJobs(r *Registry) error {
 	d := r.Deps.Dispatch
 	if d == nil {
@@ -51,6 +51,9 @@ func registerPOJobs(r *Registry) error {
 		return err
 	}
 	if err := Handle(r, d.SendApprovalMail, river.InsertOpts{MaxAttempts: 10}); err != nil {
+		return err
+	}
+	if err := Handle(r, d.SendCounterMail, river.InsertOpts{MaxAttempts: 10}); err != nil {
 		return err
 	}
 	r.Periodic("po.chase_acks", river.PeriodicInterval(ChaseEvery), func() procure.Job { return procure.ChaseAcksJob{} })

@@ -1,6 +1,7 @@
 package procure_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -170,6 +171,16 @@ func TestLineChangesWaitForTheBuyer(t *testing.T) {
 	}
 	if _, _, err := w.svc.ResolveChange(w.ctx, w.buyer, po.ID, byKind[store.AckPriceChanged].ID, procure.ChangeResolution{Accept: true}); faultCode(err) != fault.Conflict {
 		t.Fatalf("resolving twice: %v", err)
+	}
+	// The supplier is told about the counter by e-mail.
+	if n := w.drain(); n != 1 {
+		t.Fatalf("jobs after the counter = %d", n)
+	}
+	msgs := w.smtp.Messages()
+	if len(msgs) != 1 || msgs[0].To[0] != "orders@acme.test" || !strings.Contains(msgs[0].Subject, po.Number+" line 2") ||
+		!strings.Contains(msgs[0].Text, "price changed (unit price 21.50)") || !strings.Contains(msgs[0].Text, "unit price 21.00") ||
+		!strings.Contains(msgs[0].Text, "we agreed 21.00 in March") {
+		t.Fatalf("counter mail: %+v", msgs)
 	}
 	// The supplier accepts the counter in a new acknowledgement.
 	res, err = w.svc.Acknowledge(w.ctx, w.supplierActor(w.portal), procure.Ack{POID: po.ID, Reference: "edi:8:1", Lines: []procure.AckLine{{LineNo: 2, Outcome: store.AckAccepted, UnitPrice: "21.00"}}})

@@ -43,6 +43,14 @@ type ApprovalMailJob struct {
 
 func (ApprovalMailJob) Kind() string { return "po.approval_mail" }
 
+// CounterMailJob tells the supplier that the buyer countered one of its
+// line changes.
+type CounterMailJob struct {
+	ChangeID int64 `json:"change_id"`
+}
+
+func (CounterMailJob) Kind() string { return "po.counter_mail" }
+
 // enqueue inserts job in tx through the configured queue. Without a queue
 // the change is refused: an approval whose send job is lost would leave the
 // PO approved and never sent.

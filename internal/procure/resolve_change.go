@@ -129,7 +129,13 @@ func (s *Service) ResolveChange(ctx context.Context, actor store.Actor, poID, ch
 		}
 		ev := poEvent(po)
 		ev["change"] = map[string]any{"id": change.ID, "kind": change.Kind, "line": change.LineNo, "status": change.Status}
-		return s.Publish(tx, "po.changed", "purchase_order", po.ID, po.SupplierID, ev)
+		if err := s.Publish(tx, "po.changed", "purchase_order", po.ID, po.SupplierID, ev); err != nil {
+			return err
+		}
+		if r.Accept {
+			return nil
+		}
+		return s.enqueue(ctx, tx, CounterMailJob{ChangeID: change.ID})
 	})
 	return po, change, err
 }
