@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/pogate/pogate/internal/store"
 )
 
 const chromiumPath = "/usr/bin/chromium"
@@ -93,7 +94,17 @@ func (b *browser) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 // see fails unless the page's main text contains every string.
 func (b *browser) see(wants ...string) {
 	b.t.Helper()
-	text, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS("body")))
+	// The footer is the last element: once it is there the page is whole.
+	// A read can still race a navigation's document swap, so it is retried.
+	var text string
+	var err error
+	for try := 0; try < 5; try++ {
+		if err = chromedp.Do(b.ctx, chromedp.WaitReady(chromedp.CSS("footer.foot"))); err == nil {
+			if text, err = chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS("body"))); err == nil {
+				break
+			}
+		}
+	}
 	if err != nil {
 		b.t.Fatalf("read page: %v", err)
 	}
@@ -132,49 +143,115 @@ func (b *browser) signOut() {
 	b.see("You are signed out.")
 }
 
-// TestBrowserOrderLoop drives the order loop as far as its commands exist:
-// the supplier signs in, finds the order, sends a ship notice with one
-// line short; the buyer sees the shipment on the order's page and timeline.
+// TestBrowserOrderLoop drives the whole order loop through the pages: the
+// supplier signs in, acknowledges the PO with one quantity change and sends
+// a ship notice; the buyer accepts the change; the warehouse receives line 1
+// short and closes the order; the supplier flips the PO into an invoice
+// billing everything shipped; accounts payable sees the invoice in
+// exception with its reason; the supplier sees that status.
 func TestBrowserOrderLoop(t *testing.T) {
 	e := newWebEnv(t)
 	b := newBrowser(t, e)
 	po := e.poOf("ACME")
 	e.setPOStatus(po.ID, "approved", "sent")
 	poPath := "/pos/" + strconv.FormatInt(po.ID, 10)
+	line1 := po.Lines[0]
+	changed := line1.Quantity - 10 // the supplier can only make this many
+	short := changed - 4           // and the warehouse counts fewer still
 
+	// Supplier: dashboard, order, acknowledgement with a quantity change.
 	b.signIn("acme@demo.pogate")
 	b.see("Orders to acknowledge", po.Number, "Acme Housewares")
 	b.screenshot("supplier-dashboard")
-
 	b.open("/pos")
 	b.see(po.Number)
 	b.screenshot("supplier-po-list")
-
 	b.open(poPath)
-	b.see(po.Number, "Send a ship notice", "Timeline")
+	b.see(po.Number, "Acknowledge", "Send a ship notice", "Timeline")
 	b.screenshot("supplier-po")
+	b.open(poPath + "/acknowledge")
+	b.do("fill acknowledgement",
+		chromedp.SetValue(chromedp.CSS("#line_1_outcome"), "quantity_changed"),
+		chromedp.SendKeys(chromedp.CSS("#line_1_qty"), strconv.FormatInt(changed, 10)),
+		chromedp.SendKeys(chromedp.CSS("#line_1_note"), "short of glaze"),
+	)
+	b.screenshot("supplier-ack-form")
+	b.submit("send acknowledgement", chromedp.Click(chromedp.CSS("form.card button.primary")))
+	b.see(po.Number+" is acknowledged", "1 change(s) wait for the buyer", "quantity changed", "short of glaze")
+	b.screenshot("supplier-acknowledged")
 
-	b.submit("open ship notice form", chromedp.Click(chromedp.CSS("a.button.primary")))
+	// Supplier: ship notice for what will be shipped.
+	b.open(poPath + "/asn")
 	b.see("Quantities shipped")
-	first := "#qty_" + strconv.FormatInt(po.Lines[0].ID, 10)
-	short := po.Lines[0].Quantity - 10
 	b.do("fill ship notice",
 		chromedp.SendKeys(chromedp.CSS("#shipment_id"), "DN-4711"),
 		chromedp.SendKeys(chromedp.CSS("#carrier"), "DHL"),
-		chromedp.SetValue(chromedp.CSS(first), strconv.FormatInt(short, 10)),
+		chromedp.SetValue(chromedp.CSS("#qty_"+strconv.FormatInt(line1.ID, 10)), strconv.FormatInt(changed, 10)),
 	)
 	b.screenshot("supplier-asn-form")
 	b.submit("send ship notice", chromedp.Click(chromedp.CSS("form[action$='/asn'] button[type=submit]")))
-	b.see("Ship notice", "sent for "+po.Number, "DN-4711", strconv.FormatInt(short, 10))
+	b.see("sent for "+po.Number, "DN-4711")
 	b.screenshot("supplier-asn-sent")
 	b.signOut()
 
+	// Buyer: accepts the supplier's change.
 	b.signIn("buyer@demo.pogate")
-	b.see("Late acknowledgements", "Approvals waiting")
-	b.screenshot("buyer-dashboard")
+	b.open("/changes")
+	b.see(po.Number, "short of glaze")
+	b.screenshot("buyer-changes")
+	b.submit("accept change", chromedp.Click(chromedp.CSS("form[action$='/accept'] button")))
+	b.see("change accepted")
 	b.open(poPath)
-	b.see("Ship notices", "DN-4711", "Ship notice received", "Order created")
+	b.see("Ship notice received", "accepted", strconv.FormatInt(changed, 10))
 	b.screenshot("buyer-po-timeline")
 	b.signOut()
+
+	// Warehouse: receives line 1 short from the ship notice.
+	b.signIn("warehouse@demo.pogate")
+	b.open("/receiving")
+	b.see("Ship notices on the way", "DN-4711")
+	b.screenshot("warehouse-receiving")
+	b.submit("open the ASN receipt", chromedp.Click(chromedp.CSS("a[href^='/receiving/asn/']")))
+	b.do("count line 1 short and close the order",
+		chromedp.SetValue(chromedp.CSS("#l"+strconv.FormatInt(line1.ID, 10)+"_received"), strconv.FormatInt(short, 10)),
+		chromedp.Click(chromedp.CSS("input[name=close]")),
+		chromedp.SendKeys(chromedp.CSS("#close_reason"), "supplier confirmed no more stock"))
+	b.screenshot("warehouse-receipt-form")
+	b.submit("book receipt", chromedp.Click(chromedp.CSS("button[name=book]")))
+	b.see("booked for " + po.Number)
+	b.screenshot("warehouse-received")
+	b.signOut()
+	e.drain() // background jobs the receipt queued
+
+	// Supplier: flips the order into an invoice and bills all it shipped.
+	b.signIn("acme@demo.pogate")
+	b.open(poPath + "/invoice")
+	b.see("Invoice for " + po.Number)
+	b.do("fill invoice", chromedp.SendKeys(chromedp.CSS("#number"), "ACME-INV-1001"),
+		chromedp.SetValue(chromedp.CSS("#qty_"+strconv.FormatInt(line1.ID, 10)), strconv.FormatInt(changed, 10)))
+	b.screenshot("supplier-invoice-flip")
+	b.submit("submit invoice", chromedp.Click(chromedp.CSS("form[action$='/invoice'] button.primary")))
+	b.see("Invoice ACME-INV-1001 submitted")
+	if invs, _, err := e.store.Invoices(context.Background(), store.InvoiceFilter{Search: "ACME-INV-1001"}, store.Page{}); err == nil && len(invs) == 1 {
+		t.Logf("invoice: %s — %s", invs[0].Status, invs[0].MatchReasons)
+	}
+	b.screenshot("supplier-invoice-submitted")
+	b.signOut()
+
+	// Accounts payable: the invoice is an exception, with the reason.
+	b.signIn("ap@demo.pogate")
+	b.open("/invoices?status=exception")
+	b.see("ACME-INV-1001")
+	b.screenshot("ap-exceptions")
+	b.submit("open the invoice", chromedp.Click(chromedp.CSS("a[href^='/invoices/']:not([href*='?'])")))
+	b.see("Match result", "exception", strconv.FormatInt(short, 10))
+	b.screenshot("ap-invoice-exception")
+	b.signOut()
+
+	// Supplier: sees the status of the invoice and why.
+	b.signIn("acme@demo.pogate")
+	b.open("/invoices")
+	b.see("ACME-INV-1001", "exception")
+	b.screenshot("supplier-invoice-status")
 	t.Logf("screenshots in %s", b.dir)
 }

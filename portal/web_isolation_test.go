@@ -356,4 +356,4 @@ func supplierAction(path string) bool {
 	return false
 }
 
-var supplierPostSuffixes = []string{"/asn", "/acknowledge", "/invoice", "/invoices/upload", "/invoices/confirm"}
+var supplierPostSuffixes = []string{"/asn", "/acknowledge", "/invoice", "/invoice/upload", "/invoice/confirm"}

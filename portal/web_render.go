@@ -37,6 +37,7 @@ var templateFuncs = template.FuncMap{
 	"qty":         func(q int64) string { return groupDigits(strconv.FormatInt(q, 10)) },
 	"add":         func(a, b int) int { return a + b },
 	"list":        func(xs ...string) []string { return xs },
+	"firstLine":   firstLine,
 	"deref":       func(p *int64) int64 { return derefInt(p) },
 	"title": func(s string) string {
 		return strings.ToUpper(s[:min(1, len(s))]) + strings.ReplaceAll(s[min(1, len(s)):], "_", " ")

@@ -30,7 +30,7 @@ func multipartBody(t *testing.T, filename string, content []byte, fields map[str
 	return &buf, mw.FormDataContentType()
 }
 
-func (c *client) upload(path, filename string, content []byte, fields map[string]string) response {
+func (c *client) uploadFile(path, filename string, content []byte, fields map[string]string) response {
 	c.t.Helper()
 	body, ct := multipartBody(c.t, filename, content, fields)
 	req, _ := http.NewRequest(http.MethodPost, c.env.ts.URL+path, body)
@@ -60,7 +60,7 @@ func TestCatalogImportPage(t *testing.T) {
 		{"empty file refused", "cat.csv", []byte{}, nil, 400, []string{"is empty"}},
 	}
 	for _, tc := range cases {
-		r := buyer.upload("/catalog/import", tc.file, tc.content, tc.fields)
+		r := buyer.uploadFile("/catalog/import", tc.file, tc.content, tc.fields)
 		if r.status != tc.status {
 			t.Errorf("%s: status %d, want %d\n%.600s", tc.name, r.status, tc.status, r.body)
 			continue
@@ -76,7 +76,7 @@ func TestCatalogImportPage(t *testing.T) {
 		}
 	}
 	// Only buyers import.
-	if r := e.signIn("acme@demo.pogate").upload("/catalog/import", "cat.csv", []byte(good), nil); r.status != http.StatusForbidden {
+	if r := e.signIn("acme@demo.pogate").uploadFile("/catalog/import", "cat.csv", []byte(good), nil); r.status != http.StatusForbidden {
 		t.Errorf("supplier import: %d", r.status)
 	}
 }
