@@ -371,4 +371,3 @@ func (s *Server) postExportPayables(c *gin.Context) {
 	c.Header("Cache-Control", "no-store")
 	c.Data(http.StatusOK, ct, buf.Bytes())
 }
-

@@ -88,8 +88,8 @@ func (s *Server) pageReceiving(c *gin.Context) {
 }
 
 type receiptFormData struct {
-	Draft  procure.ReceiptDraft
-	Action string
+	Draft   procure.ReceiptDraft
+	Action  string
 	Scanned string
 }
 
