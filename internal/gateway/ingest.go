@@ -150,6 +150,12 @@ func (g *Gateway) parseStep(ctx context.Context, fileID int64, src Source) error
 			}
 			return err
 		}
+		// The partner's lock comes before any row that references it: the
+		// 997 below takes a control number, and Send850 holds this lock
+		// while it does the same.
+		if err := tx.LockEDIPartner(p.ID); err != nil {
+			return err
+		}
 		if err := tx.UpdateEDIFile(f.ID, map[string]any{"partner_id": p.ID, "supplier_id": p.SupplierID}); err != nil {
 			return err
 		}

@@ -188,19 +188,33 @@ func (tx *Tx) LockEDIFile(id int64) (EDIFile, error) {
 }
 
 // LockEDIPartner takes the partner row's lock before its control number is
-// read and bumped (call it first in the transaction).
+// read and bumped. Call it before anything that references the partner row
+// (inserting a file or set with its partner_id takes a KEY SHARE lock).
 func (tx *Tx) LockEDIPartner(id int64) error {
 	return notFound(tx.touchLock(&EDIPartner{}, id), "EDI partner")
 }
 
-// touchLock locks a row by updating it as the transaction's first
-// statement. On PostgreSQL an UPDATE holds the row lock like FOR UPDATE. On
-// SQLite a first statement that writes waits for the write lock under the
-// busy timeout; a transaction that reads first and writes later fails at
-// once with SQLITE_BUSY_SNAPSHOT when another writer committed in between,
-// which is what happens today because glebarez/go-sqlite ignores _txlock
-// when _time_format is also set, so transactions begin DEFERRED.
+// touchLock locks a row as the transaction's first step. On PostgreSQL it
+// is SELECT ... FOR UPDATE, the same strength NextControlNumber takes, so a
+// transaction never upgrades a weaker lock it holds (an upgrade while
+// another transaction holds a foreign-key KEY SHARE on the row deadlocks).
+// On SQLite it is an UPDATE: a first statement that writes waits for the
+// write lock under the busy timeout, while a transaction that reads first
+// and writes later fails at once with SQLITE_BUSY_SNAPSHOT when another
+// writer committed in between, which is what happens today because
+// glebarez/go-sqlite ignores _txlock when _time_format is also set, so
+// transactions begin DEFERRED.
 func (tx *Tx) touchLock(model any, id int64) error {
+	if tx.store.dialect == Postgres {
+		var ids []int64
+		if err := tx.store.forUpdate(tx.db.Model(model).Select("id").Where("id = ?", id)).Find(&ids).Error; err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			return gorm.ErrRecordNotFound
+		}
+		return nil
+	}
 	res := tx.db.Model(model).Where("id = ?", id).Update("updated_at", tx.Now())
 	if res.Error != nil {
 		return res.Error
