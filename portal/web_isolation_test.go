@@ -357,3 +357,24 @@ func supplierAction(path string) bool {
 }
 
 var supplierPostSuffixes = []string{"/asn", "/acknowledge", "/invoice", "/invoice/upload", "/invoice/confirm"}
+
+// TestOwnEDIFilePages: a supplier opens its own EDI file and downloads the
+// stored original; the other supplier's file is a plain 404 (the sweep
+// checks that in general).
+func TestOwnEDIFilePages(t *testing.T) {
+	w := newIsolationWorld(t)
+	a := w.signIn("acme@demo.pogate")
+	id := strconv.FormatInt(w.aIDs["file_id"], 10)
+	if r := a.get("/edi"); r.status != http.StatusOK || !strings.Contains(r.body, "a-file.edi") || strings.Contains(r.body, "b-secret-file") {
+		t.Fatalf("EDI list: %d", r.status)
+	}
+	if r := a.get("/edi/" + id); r.status != http.StatusOK || !strings.Contains(r.body, "Download the original") {
+		t.Fatalf("EDI file page: %d\n%.400s", r.status, r.body)
+	}
+	if r := a.get("/edi/" + id + "/raw"); r.status != http.StatusOK || r.body != "ISA*a-file.edi" {
+		t.Fatalf("raw: %d %q", r.status, r.body)
+	}
+	if r := a.get("/edi/" + strconv.FormatInt(w.bIDs["file_id"], 10)); r.status != http.StatusNotFound {
+		t.Fatalf("other supplier's file: %d", r.status)
+	}
+}

@@ -59,6 +59,31 @@ func TestPageScenarios(t *testing.T) {
 		{name: "warehouse may not cancel", who: "warehouse@demo.pogate", method: "POST", path: "/pos/{aPO}/cancel", form: url.Values{"reason": {"x"}}, status: 403},
 		{name: "admin users page", who: "admin@demo.pogate", method: "GET", path: "/admin/users?q=acme", status: 200, contains: []string{"acme@demo.pogate", "Invite a user"}, absent: []string{"mailco@demo.pogate"}},
 		{name: "buyer has no users page", who: "buyer@demo.pogate", method: "GET", path: "/admin/users", status: 403},
+		{name: "suppliers list", who: "buyer@demo.pogate", method: "GET", path: "/suppliers?q=acme", status: 200, contains: []string{"Acme Housewares"}, absent: []string{"EDI Works"}},
+		{name: "supplier page with catalog", who: "buyer@demo.pogate", method: "GET", path: "/suppliers/" + strconv.FormatInt(e.sup["ACME"].ID, 10), status: 200, contains: []string{"ACM-0100", "Open orders"}},
+		{name: "catalog with import form", who: "buyer@demo.pogate", method: "GET", path: "/catalog?q=NW-001", status: 200, contains: []string{"NW-001", "Import a catalog file"}},
+		{name: "stale catalog", who: "buyer@demo.pogate", method: "GET", path: "/catalog/stale", status: 200, contains: []string{"Catalog items to review"}},
+		{name: "reorder page before any run", who: "buyer@demo.pogate", method: "GET", path: "/reorder", status: 200, contains: []string{"No reorder run yet", "Create drafts"}},
+		{name: "reorder preview", who: "buyer@demo.pogate", method: "POST", path: "/reorder/run", form: url.Values{"mode": {"preview"}}, status: 303, contains: []string{"proposals from", "Nothing was ordered"}},
+		{name: "supplier changes queue", who: "buyer@demo.pogate", method: "GET", path: "/changes", status: 200, contains: []string{"No change waits for you"}},
+		{name: "receiving start page", who: "warehouse@demo.pogate", method: "GET", path: "/receiving", status: 200, contains: []string{"Ship notices on the way", "DN-77", "data-keep-focus"}},
+		{name: "receiving unknown number", who: "warehouse@demo.pogate", method: "GET", path: "/receiving?q=NOPE-1", status: 200, contains: []string{"no order or ship notice NOPE-1"}},
+		{name: "receipt form from the PO", who: "warehouse@demo.pogate", method: "GET", path: "/receiving/po/{aPO}", status: 200, contains: []string{"Book receipt", "Count scan", `name="scan"`}},
+		{name: "scan counts a line", who: "warehouse@demo.pogate", method: "POST", path: "/receiving/po/{aPO}?count=1", form: url.Values{"scan": {"NW-001"}}, status: 200, contains: []string{"Line 1 NW-001"}},
+		{name: "scan of an unknown item", who: "warehouse@demo.pogate", method: "POST", path: "/receiving/po/{aPO}", form: url.Values{"scan": {"0000000000000"}}, status: 200, contains: []string{"is not on this order"}},
+		{name: "supplier may not receive", who: "acme@demo.pogate", method: "GET", path: "/receiving", status: 403},
+		{name: "supplier invoices list empty", who: "acme@demo.pogate", method: "GET", path: "/invoices", status: 200, contains: []string{"Create invoice from this order"}},
+		{name: "invoice flip form", who: "acme@demo.pogate", method: "GET", path: "/pos/{aPO}/invoice", status: 200, contains: []string{"Your invoice number", `name="qty_{aLine}"`}},
+		{name: "invoice without number re-shown", who: "acme@demo.pogate", method: "POST", path: "/pos/{aPO}/invoice", form: url.Values{"qty_{aLine}": {"1"}, "price_{aLine}": {"1.00"}}, status: 400, contains: []string{"enter your invoice number"}},
+		{name: "AP exceptions empty", who: "ap@demo.pogate", method: "GET", path: "/invoices?status=exception", status: 200, contains: []string{"Invoice exceptions", "No invoice matches"}},
+		{name: "AP payables empty", who: "ap@demo.pogate", method: "GET", path: "/payables", status: 200, contains: []string{"The queue is empty", "Export"}},
+		{name: "AP export with nothing queued", who: "ap@demo.pogate", method: "POST", path: "/payables/export", form: url.Values{"format": {"csv"}}, status: 303, contains: []string{"Nothing was waiting for export"}},
+		{name: "supplier scorecard empty", who: "acme@demo.pogate", method: "GET", path: "/scorecards", status: 200, contains: []string{"Your scorecard", "No scorecards yet"}},
+		{name: "scorecards bad month", who: "buyer@demo.pogate", method: "GET", path: "/scorecards?from=2026-13", status: 400},
+		{name: "supplier EDI files", who: "acme@demo.pogate", method: "GET", path: "/edi", status: 200, contains: []string{"EDI files"}},
+		{name: "acknowledge form", who: "acme@demo.pogate", method: "GET", path: "/pos/{aPO}/acknowledge", status: 200, contains: []string{"Accept the whole order", "line_1_outcome"}},
+		{name: "acknowledge change without reason re-shown", who: "acme@demo.pogate", method: "POST", path: "/pos/{aPO}/acknowledge", form: url.Values{"ref": {"t1"}, "line_1_outcome": {"quantity_changed"}, "line_1_qty": {"7"}}, status: 400, contains: []string{"say why"}},
+		{name: "acknowledge all", who: "acme@demo.pogate", method: "POST", path: "/pos/{aPO}/acknowledge", form: url.Values{"ref": {"t2-all"}, "all": {"1"}}, status: 303, contains: []string{"is acknowledged"}},
 	}
 	clients := map[string]*client{"": e.client()}
 	for _, tc := range cases {
@@ -157,6 +182,34 @@ func TestApprovalPages(t *testing.T) {
 	for _, w := range []string{"status-sent", "Send attempt 1", "Approved", "Sent to the supplier"} {
 		if !strings.Contains(r.body, w) {
 			t.Errorf("after the send job the PO page lacks %q", w)
+		}
+	}
+}
+
+func TestBarChartIsSafeSVG(t *testing.T) {
+	cases := []struct {
+		bars []bar
+		want []string
+		not  []string
+	}{
+		{[]bar{{Label: "2026-01", BP: 9500}}, []string{`width="285"`, "95.00%", "<svg", "</svg>"}, nil},
+		{[]bar{{Label: "<script>x</script>", BP: 12000}}, []string{"&lt;script&gt;", `width="300"`}, []string{"<script>"}},
+		{[]bar{{Label: "neg", BP: -5, Bad: true}}, []string{`width="0"`, "bar bar-bad"}, nil},
+	}
+	for _, tc := range cases {
+		got := string(barChart("T & C", tc.bars))
+		for _, w := range tc.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("chart lacks %q:\n%s", w, got)
+			}
+		}
+		for _, n := range tc.not {
+			if strings.Contains(got, n) {
+				t.Errorf("chart contains %q", n)
+			}
+		}
+		if !strings.Contains(got, "T &amp; C") {
+			t.Error("title not escaped")
 		}
 	}
 }
