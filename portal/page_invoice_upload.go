@@ -39,6 +39,38 @@ func init() {
 		g.GET("/pos/:po_id/invoice/confirm", invoicer, s.pageInvoiceConfirm)
 		g.POST("/pos/:po_id/invoice/confirm", invoicer, s.postInvoiceConfirm)
 		g.GET("/pos/:po_id/invoice/template.xlsx", invoicer, s.getInvoiceTemplate)
+		g.GET("/pos/:po_id/invoice/original", s.requireRole(store.RoleSupplier, store.RoleAP, store.RoleBuyer), s.getInvoiceOriginal)
+	})
+	poSectionHooks = append(poSectionHooks, func(s *Server, c *gin.Context, a store.Actor, po store.PurchaseOrder) (poSection, bool) {
+		if !a.IsSupplier() && !a.HasRole(store.RoleAP, store.RoleBuyer) {
+			return poSection{}, false
+		}
+		var ds []store.Document
+		q := s.Store.DB(c).Select("id", "supplier_id", "po_id", "filename", "status", "reason", "invoice_id", "created_at").
+			Where("po_id = ?", po.ID).Order("id DESC").Limit(20)
+		if sc := scopeOf(a); sc != 0 {
+			q = q.Where("supplier_id = ?", sc)
+		}
+		if err := q.Find(&ds).Error; err != nil || len(ds) == 0 {
+			return poSection{}, false
+		}
+		sec := poSection{Title: "Uploaded invoice files"}
+		for _, d := range ds {
+			row := dashRow{Href: poInvoicePath(po.ID, "original") + "?document=" + strconv.FormatInt(d.ID, 10), Label: d.Filename, Status: d.Status}
+			switch d.Status {
+			case store.DocumentUnreadable:
+				row.Detail = "could not be read: " + d.Reason
+			case store.DocumentExtracted:
+				row.Detail = "waiting for you to confirm its lines"
+				if a.IsSupplier() || a.HasRole(store.RoleAP) {
+					row.Href = confirmPath(po.ID, d.ID)
+				}
+			case store.DocumentSubmitted:
+				row.Detail = "submitted as an invoice (the original is kept)"
+			}
+			sec.Rows = append(sec.Rows, row)
+		}
+		return sec, true
 	})
 	poActionHooks = append(poActionHooks, func(s *Server, c *gin.Context, a store.Actor, po store.PurchaseOrder) []poAction {
 		if (a.IsSupplier() || a.HasRole(store.RoleAP)) && invoiceable(po) {
@@ -383,6 +415,37 @@ func (s *Server) getInvoiceTemplate(c *gin.Context) {
 	c.Data(http.StatusOK, kindContentTypes[kindXLSX], buf.Bytes())
 }
 
+// getInvoiceOriginal downloads an uploaded file exactly as it was
+// received: the legal original of the invoice made from it.
+func (s *Server) getInvoiceOriginal(c *gin.Context) {
+	po, ok := s.uploadPO(c)
+	if !ok {
+		return
+	}
+	id, err := strconv.ParseInt(c.Query("document"), 10, 64)
+	if err != nil || id <= 0 {
+		s.fail(c, fault.New(fault.NotFound, "document not found"))
+		return
+	}
+	doc, err := s.Procure.GetDocument(c, actorOf(c), id)
+	if err == nil && (doc.POID == nil || *doc.POID != po.ID) {
+		err = fault.New(fault.NotFound, "document not found")
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	raw, err := s.Store.DocumentBytes(c, doc.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ext := map[string]string{kindPDF: ".pdf", kindXLSX: ".xlsx", kindX12: ".edi"}[doc.Kind]
+	c.Header("Content-Disposition", `attachment; filename="document-`+strconv.FormatInt(doc.ID, 10)+ext+`"`)
+	c.Header("X-Content-SHA256", doc.SHA256)
+	c.Data(http.StatusOK, doc.ContentType, raw)
+}
+
 func safeFilename(s string) string {
 	return strings.Map(func(r rune) rune {
 		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
@@ -410,6 +473,8 @@ type confirmLine struct {
 	Where                                    string
 	Problems                                 []string
 	OrigQty, OrigPrice, OrigAmount, OrigPart string
+	// Extra is a blank row for a line the reader missed.
+	Extra bool
 }
 
 type confirmCharge struct {
@@ -427,6 +492,9 @@ type confirmData struct {
 	Charges  []confirmCharge
 	Reasons  []string
 	Hinted   bool
+	// Extracted is how many of Lines came from the file (the rest are
+	// blank rows to add missed lines).
+	Extracted int
 }
 
 // loadDraft reads the PO and the document of a confirm request, both as
@@ -560,6 +628,27 @@ func confirmDataOf(po store.PurchaseOrder, doc store.Document, d docs.Draft) con
 			Where: where(l.Source), Problems: l.Problems, OrigQty: l.Quantity, OrigPrice: l.UnitPrice, OrigAmount: l.Amount, OrigPart: l.VendorPart}
 		cd.Lines = append(cd.Lines, cl)
 	}
+	// Blank rows for lines the reader missed: as many as the order has
+	// lines not yet paired (at least two), each proposing the next such
+	// order line.
+	cd.Extracted = len(cd.Lines)
+	paired := map[int64]bool{}
+	for _, id := range targets {
+		paired[id] = true
+	}
+	var unpaired []int64
+	for _, pl := range po.Lines {
+		if !paired[pl.ID] {
+			unpaired = append(unpaired, pl.ID)
+		}
+	}
+	for j := 0; j < max(2, len(unpaired)); j++ {
+		cl := confirmLine{Index: len(cd.Lines), Extra: true}
+		if j < len(unpaired) {
+			cl.POLineID = unpaired[j]
+		}
+		cd.Lines = append(cd.Lines, cl)
+	}
 	for i, ch := range d.Charges {
 		cd.Charges = append(cd.Charges, confirmCharge{Index: i, Kind: string(ch.Kind), Label: ch.Label, Amount: ch.Amount,
 			Uncertain: ch.Confidence < uncertainBelow, Where: where(ch.Source), OriginalValue: ch.Amount})
@@ -648,7 +737,7 @@ func correctedDraft(c *gin.Context, po store.PurchaseOrder, orig docs.Draft) (do
 		}
 	}
 	n, err := strconv.Atoi(form("lines"))
-	if err != nil || n < 0 || n > len(orig.Lines)+50 {
+	if err != nil || n < 0 || n > len(cd.Lines) {
 		return d, nil, nil, fault.FieldErr("lines", "the form was damaged; reload the page")
 	}
 	validLine := map[int64]bool{0: true}
@@ -670,7 +759,7 @@ func correctedDraft(c *gin.Context, po store.PurchaseOrder, orig docs.Draft) (do
 		if err != nil || !validLine[poLine] {
 			return d, nil, nil, fault.FieldErr("poline_"+k, "line %d: choose a line of this order", i+1)
 		}
-		if i < len(cd.Lines) {
+		if i < cd.Extracted {
 			ol := cd.Lines[i]
 			unchanged := l.Quantity == ol.OrigQty && l.UnitPrice == ol.OrigPrice && l.Amount == ol.OrigAmount && l.VendorPart == ol.OrigPart
 			if ol.Uncertain && unchanged && !checked("line_"+k) {
