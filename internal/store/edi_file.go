@@ -231,7 +231,7 @@ func (tx *Tx) UpdateEDIFile(id int64, fields map[string]any) error {
 	return notFound(tx.db.Model(&EDIFile{}).Where("id = ?", id).Updates(fields).Error, "EDI file")
 }
 
-// EDIFileByID reads one file row. supplierID > 0 limits it to that
+// EDIFileByID reads one file row. supplierID != 0 limits it to that
 // supplier: another supplier's file answers exactly like a missing one.
 func (s *Store) EDIFileByID(ctx context.Context, id, supplierID int64) (EDIFile, error) {
 	var f EDIFile
