@@ -184,24 +184,47 @@ func (s *Service) loadReorderInputs(ctx context.Context, now time.Time) (*reorde
 		in.safetyDays = days
 		in.settings.SafetyStockDays = v
 	}
-	db := s.Store.DB(ctx)
-	if err := db.Model(&store.Product{}).Select("id", "sku", "name").Where("active = ?", true).Order("sku").Find(&in.products).Error; err != nil {
-		return nil, fmt.Errorf("procure: reorder products: %w", err)
-	}
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	if in.demand, err = demandByProduct(db, today.AddDate(0, 0, -in.windowDays), today, in.windowDays); err != nil {
-		return nil, err
-	}
-	if in.stock, err = s.stockFigures(ctx, db, nil); err != nil {
-		return nil, err
-	}
-	if in.covered, err = coveredProducts(db); err != nil {
-		return nil, err
-	}
-	if in.items, in.suppliers, err = activeCatalog(db); err != nil {
+	err = s.readSnapshot(ctx, func(db *gorm.DB) error {
+		if err := db.Model(&store.Product{}).Select("id", "sku", "name").Where("active = ?", true).Order("sku").Find(&in.products).Error; err != nil {
+			return fmt.Errorf("procure: reorder products: %w", err)
+		}
+		today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+		var err error
+		if in.demand, err = demandByProduct(db, today.AddDate(0, 0, -in.windowDays), today, in.windowDays); err != nil {
+			return err
+		}
+		if in.stock, err = s.stockFigures(ctx, db, nil); err != nil {
+			return err
+		}
+		if in.covered, err = coveredProducts(db); err != nil {
+			return err
+		}
+		in.items, in.suppliers, err = activeCatalog(db)
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	return in, nil
+}
+
+// readSnapshot runs the reorder's reads. On PostgreSQL they share one
+// REPEATABLE READ, READ ONLY transaction, so demand, stock, open orders and
+// the catalog are one consistent picture, with enough work_mem for the
+// demand aggregate to stay in memory (a 100k-SKU window is ~3M rows) and no
+// JIT (compiling the plan costs more than it saves here).
+func (s *Service) readSnapshot(ctx context.Context, fn func(db *gorm.DB) error) error {
+	if s.Store.Dialect() != store.Postgres {
+		return fn(s.Store.DB(ctx))
+	}
+	return s.Store.DB(ctx).Transaction(func(tx *gorm.DB) error {
+		for _, stmt := range []string{"SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", "SET LOCAL work_mem = '256MB'", "SET LOCAL jit = off"} {
+			if err := tx.Exec(stmt).Error; err != nil {
+				return fmt.Errorf("procure: reorder snapshot: %w", err)
+			}
+		}
+		return fn(tx)
+	})
 }
 
 // demandByProduct sums daily sales per product over [from, to) in one

@@ -138,8 +138,13 @@ func benchStore(b *testing.B) *store.Store {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { s.Close() })
-	if err := s.Migrate(ctx); err != nil {
-		b.Fatal(err)
+	// A file seeded by an earlier run is used as it is: migrating it again
+	// would trip over migrations other work added since (out of order).
+	var n int64
+	if s.DB(ctx).Raw("SELECT COUNT(*) FROM sqlite_master WHERE name = 'reorder_runs'").Scan(&n); n == 0 {
+		if err := s.Migrate(ctx); err != nil {
+			b.Fatal(err)
+		}
 	}
 	return s
 }
