@@ -135,11 +135,11 @@ func (tx *Tx) ChangesOfAcknowledgement(ackID int64) ([]POLineChange, error) {
 	return out, notFound(err, "line changes")
 }
 
-// POLineChanges lists a PO's changes (newest first); supplierID > 0 scopes
+// POLineChanges lists a PO's changes (newest first); supplierID != 0 scopes (a negative id matches nothing)
 // it; status "" means all.
 func (s *Store) POLineChanges(ctx context.Context, poID, supplierID int64, status string) ([]POLineChange, error) {
 	q := s.db.WithContext(ctx).Where("po_id = ?", poID)
-	if supplierID > 0 {
+	if supplierID != 0 {
 		q = q.Where("supplier_id = ?", supplierID)
 	}
 	if status != "" {
@@ -153,7 +153,7 @@ func (s *Store) POLineChanges(ctx context.Context, poID, supplierID int64, statu
 // POAcknowledgements lists a PO's acknowledgements (newest first).
 func (s *Store) POAcknowledgements(ctx context.Context, poID, supplierID int64) ([]POAcknowledgement, error) {
 	q := s.db.WithContext(ctx).Where("po_id = ?", poID)
-	if supplierID > 0 {
+	if supplierID != 0 {
 		q = q.Where("supplier_id = ?", supplierID)
 	}
 	var out []POAcknowledgement

@@ -78,7 +78,7 @@ type POWorkflow struct {
 	EscalatedAt          *time.Time
 }
 
-// POWorkflowOf reads the workflow columns of a PO; supplierID > 0 scopes it.
+// POWorkflowOf reads the workflow columns of a PO; supplierID != 0 scopes it (a negative id matches nothing).
 func (s *Store) POWorkflowOf(ctx context.Context, poID, supplierID int64) (POWorkflow, error) {
 	return readWorkflow(s.db.WithContext(ctx), poID, supplierID)
 }

@@ -267,12 +267,12 @@ func InTransitByProductDB(db *gorm.DB, productIDs []int64) (map[int64]int64, err
 	return out, nil
 }
 
-// LockASN reads an ASN with its lines for change; supplierID > 0 scopes it.
+// LockASN reads an ASN with its lines for change; supplierID != 0 scopes it (a negative id matches nothing).
 // Callers lock the ASN's PO first, which serialises every change to both.
 func (tx *Tx) LockASN(id, supplierID int64) (ASN, error) {
 	var a ASN
 	q := tx.store.forUpdate(tx.db.Where("id = ?", id))
-	if supplierID > 0 {
+	if supplierID != 0 {
 		q = q.Where("supplier_id = ?", supplierID)
 	}
 	if err := q.Take(&a).Error; err != nil {
@@ -358,7 +358,7 @@ func (s *Store) ASNs(ctx context.Context, f ASNFilter, page Page) ([]ASN, int64,
 func (s *Store) ASN(ctx context.Context, id, supplierID int64) (ASN, error) {
 	var a ASN
 	q := s.db.WithContext(ctx).Where("id = ?", id)
-	if supplierID > 0 {
+	if supplierID != 0 {
 		q = q.Where("supplier_id = ?", supplierID)
 	}
 	if err := q.Take(&a).Error; err != nil {

@@ -27,7 +27,7 @@ func (AuditEvent) TableName() string { return "audit_events" }
 // restricts them to that supplier's events (for supplier users).
 func (s *Store) AuditFor(ctx context.Context, entity string, entityID, supplierID int64, page Page) ([]AuditEvent, error) {
 	q := s.db.WithContext(ctx).Where("entity = ? AND entity_id = ?", entity, entityID)
-	if supplierID > 0 {
+	if supplierID != 0 {
 		q = q.Where("supplier_id = ?", supplierID)
 	}
 	var evs []AuditEvent

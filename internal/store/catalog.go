@@ -177,7 +177,7 @@ type CatalogFilter struct {
 // CatalogItems lists catalog items with their price breaks.
 func (s *Store) CatalogItems(ctx context.Context, f CatalogFilter, page Page) ([]CatalogItem, int64, error) {
 	q := s.db.WithContext(ctx).Model(&CatalogItem{})
-	if f.SupplierID > 0 {
+	if f.SupplierID != 0 {
 		q = q.Where("supplier_id = ?", f.SupplierID)
 	}
 	if f.ProductID > 0 {

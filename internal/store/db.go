@@ -114,8 +114,10 @@ func sqliteDSN(path string) string {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "synchronous(NORMAL)")
+	// go-sqlite v1.23.0 stops reading DSN options after _time_format, so it
+	// must not be set (its default is the same "sqlite" format) or _txlock
+	// would be ignored and transactions would start deferred.
 	q.Set("_txlock", "immediate")
-	q.Set("_time_format", "sqlite")
 	return "file:" + path + "?" + q.Encode()
 }
 

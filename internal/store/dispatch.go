@@ -42,10 +42,10 @@ func (tx *Tx) FinishDispatch(id int64, outcome, reference, errText string) error
 	}).Error, "dispatch attempt")
 }
 
-// PODispatches lists the send attempts of a PO, newest first; supplierID > 0 scopes it.
+// PODispatches lists the send attempts of a PO, newest first; supplierID != 0 scopes it (a negative id matches nothing).
 func (s *Store) PODispatches(ctx context.Context, poID, supplierID int64) ([]PODispatch, error) {
 	q := s.db.WithContext(ctx).Where("po_id = ?", poID)
-	if supplierID > 0 {
+	if supplierID != 0 {
 		q = q.Where("supplier_id = ?", supplierID)
 	}
 	var out []PODispatch

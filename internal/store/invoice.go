@@ -149,7 +149,7 @@ func (tx *Tx) InsertInvoice(inv *Invoice) error {
 }
 
 // LockInvoice reads an invoice for change (row lock on PostgreSQL);
-// supplierID > 0 scopes it to that supplier.
+// supplierID != 0 scopes it to that supplier (a negative id matches nothing).
 func (tx *Tx) LockInvoice(id, supplierID int64) (Invoice, error) {
 	var inv Invoice
 	q := tx.store.forUpdate(tx.db.Where("id = ?", id))

@@ -175,11 +175,11 @@ func (tx *Tx) ReplacePOLines(po *PurchaseOrder, lines []POLine) error {
 }
 
 // LockPO reads a PO and its lines for change, locking the header row on
-// PostgreSQL. supplierID > 0 limits it to that supplier (else NotFound).
+// PostgreSQL. supplierID != 0 limits it to that supplier (else NotFound).
 func (tx *Tx) LockPO(id, supplierID int64) (PurchaseOrder, error) {
 	var po PurchaseOrder
 	q := tx.store.forUpdate(tx.db.Where("id = ?", id))
-	if supplierID > 0 {
+	if supplierID != 0 {
 		q = q.Where("supplier_id = ?", supplierID)
 	}
 	if err := q.Take(&po).Error; err != nil {
@@ -217,11 +217,11 @@ func (tx *Tx) UpdatePOLine(lineID int64, fields map[string]any) error {
 	return notFound(tx.db.Model(&POLine{}).Where("id = ?", lineID).Updates(fields).Error, "purchase order line")
 }
 
-// PO reads one PO with its lines. supplierID > 0 limits it to that supplier.
+// PO reads one PO with its lines. supplierID != 0 limits it to that supplier.
 func (s *Store) PO(ctx context.Context, id, supplierID int64) (PurchaseOrder, error) {
 	var po PurchaseOrder
 	q := s.db.WithContext(ctx).Where("id = ?", id)
-	if supplierID > 0 {
+	if supplierID != 0 {
 		q = q.Where("supplier_id = ?", supplierID)
 	}
 	if err := q.Take(&po).Error; err != nil {
@@ -231,11 +231,11 @@ func (s *Store) PO(ctx context.Context, id, supplierID int64) (PurchaseOrder, er
 	return po, notFound(err, "purchase order lines")
 }
 
-// POByNumber reads one PO by its number; supplierID > 0 scopes it.
+// POByNumber reads one PO by its number; supplierID != 0 scopes it (a negative id matches nothing).
 func (s *Store) POByNumber(ctx context.Context, number string, supplierID int64) (PurchaseOrder, error) {
 	var id int64
 	q := s.db.WithContext(ctx).Model(&PurchaseOrder{}).Select("id").Where("number = ?", number)
-	if supplierID > 0 {
+	if supplierID != 0 {
 		q = q.Where("supplier_id = ?", supplierID)
 	}
 	if err := q.Scan(&id).Error; err != nil {
@@ -283,7 +283,7 @@ func (s *Store) POs(ctx context.Context, f POFilter, page Page) ([]PurchaseOrder
 		return nil, 0, fault.FieldErr("sort", "unknown sort %q; use one of %s", f.Sort, strings.Join(POSortKeys(), ", "))
 	}
 	q := s.db.WithContext(ctx).Model(&PurchaseOrder{})
-	if f.SupplierID > 0 {
+	if f.SupplierID != 0 {
 		q = q.Where("supplier_id = ?", f.SupplierID)
 	}
 	if len(f.Statuses) > 0 {

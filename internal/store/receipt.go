@@ -168,11 +168,11 @@ func (s *Store) Receipts(ctx context.Context, f ReceiptFilter, page Page) ([]Rec
 	return out, total, notFound(err, "receipts")
 }
 
-// Receipt reads one receipt with its lines; supplierID > 0 scopes it.
+// Receipt reads one receipt with its lines; supplierID != 0 scopes it (a negative id matches nothing).
 func (s *Store) Receipt(ctx context.Context, id, supplierID int64) (Receipt, error) {
 	var r Receipt
 	q := s.db.WithContext(ctx).Where("id = ?", id)
-	if supplierID > 0 {
+	if supplierID != 0 {
 		q = q.Where("supplier_id = ?", supplierID)
 	}
 	if err := q.Preload("Lines", func(d *gormDB) *gormDB { return d.Order("line_no, id") }).Take(&r).Error; err != nil {
