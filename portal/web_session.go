@@ -62,7 +62,9 @@ func setupWeb(s *Server) error {
 		id, _ := values[sessUserID].(int64)
 		return id
 	}
-	st.SkipTouch = time.Minute
+	// Re-write an unchanged session at most every 5 minutes: the idle
+	// timeout may end up to 5 minutes early, and a page view costs no write.
+	st.SkipTouch = 5 * time.Minute
 	sm.Store = st
 	sm.HashTokenInStore = true
 	sm.IdleTimeout = SessionIdleTimeout
