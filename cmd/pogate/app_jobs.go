@@ -2,20 +2,26 @@ package main
 
 import (
 	"context"
-	"path/filepath"
 
 	"github.com/pogate/pogate/internal/jobs"
 	"github.com/pogate/pogate/internal/procure"
+	"github.com/pogate/pogate/internal/store"
 )
 
-// ediOutboxDir is where OutboxEDI850 writes 850s (one folder per partner)
-// until the EDI gateway wires its own renderer into newDispatch.
-func ediOutboxDir(a *app) string { return filepath.Join(a.cfg.DataDir, "edi", "outbox") }
+// gatewayRenderer renders 850s through the app's EDI gateway, so every PO
+// sent to an EDI supplier is recorded as an outbound EDI file (its 997 can be
+// matched and a missing one flagged) and takes the partner's next control
+// number. It looks the gateway up at send time: the gateway needs the job
+// queue, which is built after the dispatcher.
+type gatewayRenderer struct{ a *app }
+
+func (r gatewayRenderer) Render850(ctx context.Context, tx *store.Tx, po store.PurchaseOrder, sup store.Supplier) (string, error) {
+	return ediGateway(r.a).Render850(ctx, tx, po, sup)
+}
 
 // newDispatch builds the send/chase worker side of procure for this app.
-// The EDI gateway may replace EDI with its own procure.EDIRenderer.
 func newDispatch(a *app) *procure.Dispatch {
-	return &procure.Dispatch{Service: a.procure, EDI: procure.OutboxEDI850{Dir: ediOutboxDir(a)}, BaseURL: a.cfg.BaseURL}
+	return &procure.Dispatch{Service: a.procure, EDI: gatewayRenderer{a: a}, BaseURL: a.cfg.BaseURL}
 }
 
 // Every app gets the durable job queue so commands can enqueue in their

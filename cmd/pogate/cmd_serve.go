@@ -53,6 +53,14 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 			return 1
 		}
 		if seeded {
+			if err := demo.Flows(ctx, a.store, a.procure); err != nil {
+				fmt.Fprintf(env.Stderr, "pogate: demo data: %v\n", err)
+				return 1
+			}
+			if _, err := demo.QueueApprovedSends(ctx, a.store, a.procure.Queue); err != nil {
+				fmt.Fprintf(env.Stderr, "pogate: demo data: %v\n", err)
+				return 1
+			}
 			fmt.Fprintln(env.Stdout, "Demo data seeded. Sign in with any of these (password for all:", demo.Password+"):")
 			for _, l := range logins {
 				fmt.Fprintf(env.Stdout, "  %-10s %s\n", l.Role, l.Email)
