@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -236,12 +237,16 @@ func BenchmarkSupplierPOListLoad(b *testing.B) {
 		b.Fatalf("page shows %d rows, want 50", rows)
 	}
 	// Warm both up.
-	runLoad(bareURL, 2000, loadClients, "", func(int) string { return "/" })
-	runLoad(pageURL, 500, loadClients, cookie, pagePath)
+	clients := loadClients
+	if v, err := strconv.Atoi(os.Getenv("POGATE_LOAD_CLIENTS")); err == nil && v > 0 {
+		clients = v // e.g. 1 to see the latency floor without queueing
+	}
+	runLoad(bareURL, 2000, clients, "", func(int) string { return "/" })
+	runLoad(pageURL, 500, clients, cookie, pagePath)
 
 	b.ResetTimer()
-	bareRes := runLoad(bareURL, b.N, loadClients, "", func(int) string { return "/" })
-	pageRes := runLoad(pageURL, b.N, loadClients, cookie, pagePath)
+	bareRes := runLoad(bareURL, b.N, clients, "", func(int) string { return "/" })
+	pageRes := runLoad(pageURL, b.N, clients, cookie, pagePath)
 	b.StopTimer()
 	if pageRes.Errors > 0 || bareRes.Errors > 0 {
 		b.Fatalf("errors: page %d, bare %d", pageRes.Errors, bareRes.Errors)
