@@ -204,10 +204,13 @@ func (s *Server) postInvoiceUpload(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if dup {
+	if dup && !(doc.Status == store.DocumentReceived && doc.POID != nil && *doc.POID == po.ID) {
 		s.answerDuplicate(c, po, doc)
 		return
 	}
+	// A new document, or the same file again after its reading was cut
+	// short (the server stopped mid-way, or the 810 was refused by the
+	// invoice rules): read it now.
 	if up.Kind == kindX12 {
 		s.submit810(c, po, doc, up.Data)
 		return
@@ -495,6 +498,9 @@ type confirmData struct {
 	// Extracted is how many of Lines came from the file (the rest are
 	// blank rows to add missed lines).
 	Extracted int
+	// OtherPO is the order number the file names when it is not this
+	// order's: the supplier may have picked the wrong order or file.
+	OtherPO string
 }
 
 // loadDraft reads the PO and the document of a confirm request, both as
@@ -608,6 +614,9 @@ func where(l docs.Location) string {
 
 func confirmDataOf(po store.PurchaseOrder, doc store.Document, d docs.Draft) confirmData {
 	cd := confirmData{PO: po, Document: doc, Reasons: d.Reasons, Hinted: d.Source.Hinted}
+	if n := strings.TrimSpace(d.PONumber); n != "" && !strings.EqualFold(n, po.Number) {
+		cd.OtherPO = n
+	}
 	for _, h := range headerFields {
 		info, found := d.Fields[h.draft]
 		f := confirmField{Name: h.form, Label: h.label, Value: draftValue(d, h.draft), Confidence: info.Confidence, Where: where(info.Source)}
@@ -735,6 +744,9 @@ func correctedDraft(c *gin.Context, po store.PurchaseOrder, orig docs.Draft) (do
 		if f.Uncertain && v == f.Original && !checked(f.Name) {
 			unconfident = append(unconfident, headerDraftName(f.Name))
 		}
+	}
+	if cd.OtherPO != "" && !checked("po_number") {
+		unconfident = append(unconfident, "po_number")
 	}
 	n, err := strconv.Atoi(form("lines"))
 	if err != nil || n < 0 || n > len(cd.Lines) {

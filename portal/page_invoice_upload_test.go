@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -503,6 +504,18 @@ func TestInvoiceUploadRefusals(t *testing.T) {
 		t.Errorf("upload page after hostile uploads: %d", p.status)
 	}
 
+	// An XLSX zip bomb: 100 MB of worksheet in about 100 KB of upload.
+	bomb := zipBomb(t, 100<<20)
+	started = time.Now()
+	if r := acme.uploadInvoice(po.ID, "bomb.xlsx", bomb); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "could not be read") {
+		t.Errorf("zip bomb: %d\n%.500s", r.status, r.body)
+	}
+	t.Logf("%d-byte zip bomb refused in %s", len(bomb), time.Since(started).Round(time.Millisecond))
+	// Over the upload limit: 413 before anything is stored.
+	if r := acme.uploadInvoice(po.ID, "huge.pdf", append([]byte("%PDF-1.7\n"), make([]byte, 3<<20)...)); r.status != http.StatusRequestEntityTooLarge {
+		t.Errorf("oversize upload: %d", r.status)
+	}
+
 	var before int64
 	e.store.DB(context.Background()).Model(&store.Document{}).Count(&before)
 	lying := acme.uploadInvoice(po.ID, "invoice.pdf", []byte("PK\x03\x04 not a pdf at all"))
@@ -543,10 +556,45 @@ func TestInvoiceUploadRefusals(t *testing.T) {
 	if up.status != http.StatusSeeOther {
 		t.Fatalf("AP upload: %d\n%.500s", up.status, up.body)
 	}
-	doc, err := e.store.Document(context.Background(), documentIDOf(t, up.location), e.sup["ACME"].ID)
+	apDoc := documentIDOf(t, up.location)
+	doc, err := e.store.Document(context.Background(), apDoc, e.sup["ACME"].ID)
 	if err != nil || doc.UploadedBy == "" {
 		t.Errorf("AP's upload is not ACME's document: %+v %v", doc, err)
 	}
+	form := e.confirmForm(apDoc, po)
+	done := ap.post(poInvoicePath(po.ID, "confirm"), form)
+	if done.status != http.StatusSeeOther {
+		t.Fatalf("AP confirms on ACME's behalf: %d\n%.800s", done.status, done.body)
+	}
+	if inv := e.invoiceOf(done.location); inv.SupplierID != e.sup["ACME"].ID {
+		t.Errorf("invoice confirmed by AP belongs to supplier %d", inv.SupplierID)
+	}
+}
+
+// zipBomb is a workbook whose one worksheet unpacks to size bytes.
+func zipBomb(t *testing.T, size int) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for name, body := range map[string]string{
+		"[Content_Types].xml": `<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`,
+		"xl/workbook.xml":     `<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets><sheet name="S" sheetId="1"/></sheets></workbook>`,
+	} {
+		w, _ := zw.Create(name)
+		w.Write([]byte(body))
+	}
+	w, err := zw.Create("xl/worksheets/sheet1.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunk := bytes.Repeat([]byte(" "), 1<<20)
+	for written := 0; written < size; written += len(chunk) {
+		w.Write(chunk)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 // TestInvoiceUploadLearnsLayout: the first invoice of a supplier with odd
@@ -641,4 +689,32 @@ func loadHintsInvoice(t *testing.T, file string) (corpusInvoice, []byte) {
 	}
 	t.Fatalf("%s not in %s", file, dir)
 	return corpusInvoice{}, nil
+}
+
+// TestInvoiceUploadNamesAnotherPO: a file naming another order than the
+// page's is flagged on the confirm page; left unticked, the PO number goes
+// with the invoice as unconfident, so accounts payable checks it.
+func TestInvoiceUploadNamesAnotherPO(t *testing.T) {
+	e := newWebEnv(t)
+	ci, data := loadCorpusInvoice(t, "c01-fpdf-right-usd.pdf")
+	ci.PONumber = "PO-NOT-THE-FILES"
+	po := e.corpusPO("ACME", ci)
+	acme := e.signIn("acme@demo.pogate")
+	res := acme.uploadInvoice(po.ID, "invoice.pdf", data)
+	if res.status != http.StatusSeeOther {
+		t.Fatalf("upload: %d\n%.500s", res.status, res.body)
+	}
+	docID := documentIDOf(t, res.location)
+	if page := acme.follow(res); !strings.Contains(page.body, "The file names purchase order <strong>PO-536499</strong>") {
+		t.Errorf("confirm page does not flag the other PO number")
+	}
+	form := e.confirmForm(docID, po)
+	form.Set("ok_currency", "1")
+	r := acme.post(poInvoicePath(po.ID, "confirm"), form)
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("confirm: %d\n%.800s", r.status, r.body)
+	}
+	if inv := e.invoiceOf(r.location); !strings.Contains(inv.UnconfidentFields, "po_number") || inv.Status != store.InvoiceException {
+		t.Errorf("invoice naming another PO: status %s, unconfident %q", inv.Status, inv.UnconfidentFields)
+	}
 }

@@ -133,7 +133,9 @@ func (s *Service) SupplierHints(ctx context.Context, supplierID int64) (*docs.Hi
 	}
 	var h docs.Hints
 	if err := json.Unmarshal([]byte(raw), &h); err != nil || h.Version != docs.HintsVersion {
-		return nil, nil //nolint:nilerr // unreadable old hints are ignored, not fatal: the next correction rewrites them
+		// Unreadable or older hints are ignored, not fatal: the next
+		// correction rewrites them.
+		return nil, nil
 	}
 	return &h, nil
 }

@@ -239,3 +239,22 @@ func TestDocumentLifecycle(t *testing.T) {
 		t.Errorf("another supplier's hints: %+v %v", h, err)
 	}
 }
+
+// BenchmarkInvoiceInputOfDraft converts a 500-line confirmed draft, the
+// work the confirm page does per submit.
+func BenchmarkInvoiceInputOfDraft(b *testing.B) {
+	d := draftOf("USD", "")
+	var total int64
+	for i := 0; i < 500; i++ {
+		d.Lines = append(d.Lines, line("12", "3.75", "45.00"))
+		total += 4500
+	}
+	d.Total = matching.FormatScaled(total, 2)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := procure.InvoiceInputOfDraft(d, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(d.Lines))*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+}
