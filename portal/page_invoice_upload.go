@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/pogate/pogate/edi"
@@ -84,6 +85,11 @@ func init() {
 // binary with the hidden child subcommand (what `pogate serve` wants).
 // Tests point it at the test binary.
 var invoiceExtractRunner *docs.Runner
+
+// invoiceExtractTimeout is the child's wall clock; zero takes the
+// extractor's default. Tests shorten it to prove a hanging reader costs
+// only its own request.
+var invoiceExtractTimeout time.Duration
 
 // uncertainBelow is the confidence under which a field is highlighted and,
 // unless corrected or ticked as checked, reported to accounts payable.
@@ -299,7 +305,7 @@ func (s *Server) extract(ctx context.Context, up upload, hints *docs.Hints) (*do
 	if up.Kind == kindXLSX {
 		kind = docs.KindXLSX
 	}
-	return docs.ExtractIsolated(ctx, f.Name(), kind, hints, docs.Limits{MaxInputBytes: s.Config.MaxUploadBytes, Runner: invoiceExtractRunner})
+	return docs.ExtractIsolated(ctx, f.Name(), kind, hints, docs.Limits{MaxInputBytes: s.Config.MaxUploadBytes, Timeout: invoiceExtractTimeout, Runner: invoiceExtractRunner})
 }
 
 // submit810 parses an uploaded 810 and submits it through the gateway's

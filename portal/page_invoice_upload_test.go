@@ -718,3 +718,50 @@ func TestInvoiceUploadNamesAnotherPO(t *testing.T) {
 		t.Errorf("invoice naming another PO: status %s, unconfident %q", inv.Status, inv.UnconfidentFields)
 	}
 }
+
+// TestInvoiceUploadHangingReader: a file that makes the reader hang costs
+// only its own request: the child is killed at the wall clock, the file
+// is kept as unreadable with the reason, and while it hangs the server
+// answers other requests at once.
+func TestInvoiceUploadHangingReader(t *testing.T) {
+	e := newWebEnv(t)
+	ci, data := loadCorpusInvoice(t, "c01-fpdf-right-usd.pdf")
+	po := e.corpusPO("ACME", ci)
+	acme := e.signIn("acme@demo.pogate")
+	// The child stands in for a reader stuck on a crafted file.
+	prevRunner, prevTimeout := invoiceExtractRunner, invoiceExtractTimeout
+	invoiceExtractRunner = &docs.Runner{Path: "/bin/sh", Args: []string{"-c", "sleep 30", "hang"}}
+	invoiceExtractTimeout = 4 * time.Second
+	t.Cleanup(func() { invoiceExtractRunner, invoiceExtractTimeout = prevRunner, prevTimeout })
+
+	done := make(chan response, 1)
+	started := time.Now()
+	go func() { done <- acme.uploadInvoice(po.ID, "stuck.pdf", data) }()
+	time.Sleep(300 * time.Millisecond) // let the upload reach the reader
+	other := e.signIn("ediworks@demo.pogate")
+	for _, path := range []string{"/healthz", "/pos", "/invoices"} {
+		t0 := time.Now()
+		if r := other.get(path); r.status != http.StatusOK {
+			t.Errorf("while a reader hangs, GET %s: %d", path, r.status)
+		}
+		t.Logf("GET %s answered in %s while the reader hangs", path, time.Since(t0).Round(time.Millisecond))
+	}
+	select {
+	case <-done:
+		t.Error("the upload ended before the other requests were answered; the test proved nothing about serving meanwhile")
+	default:
+	}
+	r := <-done
+	elapsed := time.Since(started)
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "longer than") {
+		t.Fatalf("hanging reader: %d\n%.800s", r.status, r.body)
+	}
+	if elapsed > 10*time.Second {
+		t.Errorf("the hanging reader held the request for %s", elapsed)
+	}
+	var kept store.Document
+	if err := e.store.DB(context.Background()).Where("filename = ?", "stuck.pdf").Take(&kept).Error; err != nil ||
+		kept.Status != store.DocumentUnreadable || !strings.Contains(kept.Reason, "longer than") {
+		t.Errorf("hanging file not kept as unreadable: %+v %v", kept, err)
+	}
+}
