@@ -132,7 +132,17 @@ func (s *Server) pageInvoiceUpload(c *gin.Context) {
 	if !ok {
 		return
 	}
-	s.showUpload(c, po, http.StatusOK, nil, nil)
+	var errs map[string]string
+	if !invoiceable(po) {
+		errs = notInvoiceable(po)
+	}
+	s.showUpload(c, po, http.StatusOK, nil, errs)
+}
+
+// notInvoiceable explains why an order takes no invoice yet (or any more).
+func notInvoiceable(po store.PurchaseOrder) map[string]string {
+	return map[string]string{"": "order " + po.Number + " is " + strings.ReplaceAll(po.Status, "_", " ") +
+		"; an invoice can be sent once the order has been sent to the supplier, and not after it is closed or cancelled"}
 }
 
 func (s *Server) showUpload(c *gin.Context, po store.PurchaseOrder, status int, doc *store.Document, errs map[string]string) {
@@ -188,6 +198,10 @@ func (s *Server) readInvoiceFile(c *gin.Context) (upload, error) {
 func (s *Server) postInvoiceUpload(c *gin.Context) {
 	po, ok := s.uploadPO(c)
 	if !ok {
+		return
+	}
+	if !invoiceable(po) {
+		s.showUpload(c, po, http.StatusConflict, nil, notInvoiceable(po))
 		return
 	}
 	a := actorOf(c)

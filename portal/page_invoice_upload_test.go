@@ -765,3 +765,24 @@ func TestInvoiceUploadHangingReader(t *testing.T) {
 		t.Errorf("hanging file not kept as unreadable: %+v %v", kept, err)
 	}
 }
+
+// TestInvoiceUploadOrderNotInvoiceable: an order not sent yet takes no
+// invoice file; the refusal says why and nothing is stored.
+func TestInvoiceUploadOrderNotInvoiceable(t *testing.T) {
+	e := newWebEnv(t)
+	po := e.makePO("ACME", "PO-NOT-YET", "USD", [][3]string{{"AC-1", "10", "2.50"}})
+	e.setPOStatus(po.ID, store.POStatusCancelled)
+	ap := e.signIn("ap@demo.pogate")
+	if p := ap.get(poInvoicePath(po.ID, "upload")); p.status != http.StatusOK || !strings.Contains(p.body, "is cancelled") {
+		t.Errorf("upload page of a cancelled order: %d", p.status)
+	}
+	r := ap.uploadInvoice(po.ID, "inv.txt", []byte(test810("PO-NOT-YET", "X-1")))
+	if r.status != http.StatusConflict || !strings.Contains(r.body, "is cancelled") {
+		t.Errorf("upload to a cancelled order: %d\n%.500s", r.status, r.body)
+	}
+	var n int64
+	e.store.DB(context.Background()).Model(&store.Document{}).Count(&n)
+	if n != 0 {
+		t.Errorf("%d documents stored for a refused upload", n)
+	}
+}
