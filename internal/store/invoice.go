@@ -228,15 +228,18 @@ func setInvoiceField(inv *Invoice, col string, v any) bool {
 // Both are indexed look-ups, so the cost does not grow with the supplier's
 // history, and the result is a superset of what the engine flags.
 func (tx *Tx) DuplicateCandidates(supplierID, exceptID int64, numberNormalised string, creditNote bool, totalMinor int64) ([]Invoice, error) {
-	var out []Invoice
-	q := tx.db.Select("id", "number", "number_normalised", "invoice_date", "currency", "total_minor", "credit_note").
-		Where("supplier_id = ? AND id <> ? AND status <> ? AND credit_note = ?", supplierID, exceptID, InvoiceRejected, creditNote)
+	// Two indexed arms joined by UNION: SQLite does not turn an OR across
+	// two indexes into index look-ups and would scan the supplier's history.
+	const cols = "SELECT id, number, number_normalised, invoice_date, currency, total_minor, credit_note FROM invoices " +
+		"WHERE supplier_id = ? AND id <> ? AND status <> ? AND credit_note = ? AND "
+	sql := cols + "total_minor = ?"
+	args := []any{supplierID, exceptID, InvoiceRejected, creditNote, totalMinor}
 	if numberNormalised != "" {
-		q = q.Where("(number_normalised = ? OR total_minor = ?)", numberNormalised, totalMinor)
-	} else {
-		q = q.Where("total_minor = ?", totalMinor)
+		sql += " UNION " + cols + "number_normalised = ?"
+		args = append(args, supplierID, exceptID, InvoiceRejected, creditNote, numberNormalised)
 	}
-	err := q.Order("id").Find(&out).Error
+	var out []Invoice
+	err := tx.db.Raw(sql+" ORDER BY id", args...).Scan(&out).Error
 	return out, notFound(err, "invoices")
 }
 
