@@ -786,3 +786,28 @@ func TestInvoiceUploadOrderNotInvoiceable(t *testing.T) {
 		t.Errorf("%d documents stored for a refused upload", n)
 	}
 }
+
+// FuzzInvoiceInputOf810: whatever an uploaded "810" holds, reading it
+// never panics, and what is accepted bills the page's PO, is linked to the
+// document, and has positive whole quantities.
+func FuzzInvoiceInputOf810(f *testing.F) {
+	f.Add(test810("PO-1", "INV-1"))
+	f.Add(test810("PO-2", "INV-1"))
+	f.Add(strings.ReplaceAll(test810("PO-1", "INV-1"), "IT1*2*3*EA*19.99", "IT1*2*-3*EA*1e9"))
+	f.Add("ISA*00*")
+	po := store.PurchaseOrder{ID: 9, Number: "PO-1", SupplierID: 4, Currency: "USD"}
+	f.Fuzz(func(t *testing.T, raw string) {
+		in, err := invoiceInputOf810([]byte(raw), po, 77)
+		if err != nil {
+			return
+		}
+		if in.POID != po.ID || in.SupplierID != po.SupplierID || in.SourceRef != "document:77" || in.Source != "edi" {
+			t.Fatalf("accepted 810 not tied to the page's PO and document: %+v", in)
+		}
+		for _, l := range in.Lines {
+			if l.Quantity <= 0 {
+				t.Fatalf("accepted quantity %d", l.Quantity)
+			}
+		}
+	})
+}
