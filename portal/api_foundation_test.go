@@ -49,7 +49,8 @@ func newAPIHarness(t *testing.T) *apiHarness {
 		}
 		h.sup[code] = sp
 	}
-	if err := s.CreateLocation(ctx, sys, &store.Location{Code: "WH-TEST", Name: "Test warehouse"}); err != nil {
+	// One stock location, as every deployment has; tests that need others add them.
+	if err := s.CreateLocation(ctx, sys, &store.Location{Code: "MAIN", Name: "Main warehouse"}); err != nil {
 		t.Fatal(err)
 	}
 	for _, sku := range []string{"SKU-1", "SKU-2"} {
