@@ -79,15 +79,15 @@ func Seed(ctx context.Context, s *store.Store, svc *procure.Service) (bool, []Lo
 		var items []store.CatalogItem
 		for i, p := range products {
 			sp := suppliers[i%3]
-			price := int64(2_000_000 + rng.IntN(18_000_000)) // 2.00 to 20.00
+			price := int64(200+rng.IntN(1800)) * 10_000 // 2.00 to 20.00, whole cents
 			items = append(items, store.CatalogItem{SupplierID: sp.ID, ProductID: p.ID, SupplierPart: fmt.Sprintf("%s-%04d", sp.Code[:3], 100+i),
 				UnitPriceMicros: price, Currency: "USD", MOQ: int64(12 * (1 + i%3)), OrderMultiple: int64(6 * (1 + i%2)), PurchaseUnit: "EA",
 				UnitsPerPurchaseUnit: 1, LeadTimeDays: 7 + 7*(i%3), LastReviewedAt: now.AddDate(0, 0, -rng.IntN(120)),
-				PriceBreaks: []store.PriceBreak{{MinQty: 300, UnitPriceMicros: price * 95 / 100}, {MinQty: 1000, UnitPriceMicros: price * 90 / 100}}})
+				PriceBreaks: []store.PriceBreak{{MinQty: 300, UnitPriceMicros: cents(price * 95 / 100)}, {MinQty: 1000, UnitPriceMicros: cents(price * 90 / 100)}}})
 			if i%5 == 0 { // a second source for some products
 				alt := suppliers[(i+1)%3]
 				items = append(items, store.CatalogItem{SupplierID: alt.ID, ProductID: p.ID, SupplierPart: fmt.Sprintf("%s-%04d", alt.Code[:3], 500+i),
-					UnitPriceMicros: price * 105 / 100, Currency: "USD", MOQ: 24, OrderMultiple: 12, PurchaseUnit: "EA", UnitsPerPurchaseUnit: 1,
+					UnitPriceMicros: cents(price * 105 / 100), Currency: "USD", MOQ: 24, OrderMultiple: 12, PurchaseUnit: "EA", UnitsPerPurchaseUnit: 1,
 					LeadTimeDays: 10, LastReviewedAt: now.AddDate(0, 0, -10)})
 			}
 		}
@@ -190,6 +190,9 @@ func advance(ctx context.Context, s *store.Store, a store.Actor, poID int64, to 
 		return tx.Audit(a, "po.status", "purchase_order", po.ID, po.SupplierID, nil, map[string]string{"status": to})
 	})
 }
+
+// cents rounds a micro-unit price down to whole cents, as real price lists are.
+func cents(micros int64) int64 { return micros / 10_000 * 10_000 }
 
 // gtin completes 12 digits with the GTIN-13 check digit.
 func gtin(d12 string) string {

@@ -39,7 +39,7 @@ func Flows(ctx context.Context, s *store.Store, svc *procure.Service) error {
 	}
 	// Line 2 billed 8% above the PO price: an exception with its reason.
 	l2 := po.Lines[1]
-	if _, err := svc.SubmitInvoice(ctx, supplier, invoice("ACME-INV-2001", l2, l2.ReceivedQty, l2.UnitPriceMicros*108/100)); err != nil {
+	if _, err := svc.SubmitInvoice(ctx, supplier, invoice("ACME-INV-2001", l2, l2.ReceivedQty, cents(l2.UnitPriceMicros*108/100))); err != nil {
 		return fmt.Errorf("demo invoice in exception: %w", err)
 	}
 	// Line 1 billed for what was received, at the PO price: matched and queued.
