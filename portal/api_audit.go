@@ -38,10 +38,15 @@ func (s *Server) apiAudit(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	total, err := s.Store.CountAuditFor(c, entity, id, supplierID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	out := make([]auditJSON, len(evs))
 	for i, e := range evs {
 		out[i] = auditJSON{ID: e.ID, At: e.At, ActorKind: e.ActorKind, ActorLabel: e.ActorLabel, Channel: e.Channel,
 			Action: e.Action, Entity: e.Entity, EntityID: e.EntityID, Before: e.BeforeJSON, After: e.AfterJSON}
 	}
-	c.JSON(http.StatusOK, newList(out, int64(len(out)), page))
+	c.JSON(http.StatusOK, newList(out, total, page))
 }

@@ -159,6 +159,7 @@ func TestAPIScenarios(t *testing.T) {
 		{"update draft", "buyer", "PUT", poPath, fmt.Sprintf(`{"supplier_id":%d,"lines":[{"sku":"SKU-1","quantity":4}]}`, acme), 200, `"total":"10.00"`, ""},
 		{"cancel needs reason", "buyer", "POST", poPath + "/cancel", `{"reason":""}`, 400, "reason", ""},
 		{"audit trail", "buyer", "GET", fmt.Sprintf("/api/v1/audit-events?entity=purchase_order&entity_id=%d", po.ID), "", 200, "po.updated", ""},
+		{"audit total counts every event, not the page", "buyer", "GET", fmt.Sprintf("/api/v1/audit-events?entity=purchase_order&entity_id=%d&per_page=1", po.ID), "", 200, `"total":2`, ""},
 		{"supplier audit scoped", "supplier:GLOBEX", "GET", fmt.Sprintf("/api/v1/audit-events?entity=purchase_order&entity_id=%d", po.ID), "", 200, `"items":[]`, "po.created"},
 		{"create supplier", "buyer", "POST", "/api/v1/suppliers", `{"code":"INITECH","name":"Initech","currency":"EUR","approval_threshold":"1500.50"}`, 201, `"approval_threshold":"1500.50"`, ""},
 		{"duplicate supplier", "buyer", "POST", "/api/v1/suppliers", `{"code":"ACME","name":"Again","currency":"USD"}`, 400, "already used", ""},

@@ -90,9 +90,14 @@ func (s *Server) apiListStock(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	total, err := s.Store.CountStockLevels(c, pid)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	out := make([]stockLevelJSON, len(sl))
 	for i, l := range sl {
 		out[i] = stockLevelJSON{ProductID: l.ProductID, LocationID: l.LocationID, OnHand: l.OnHand, Allocated: l.Allocated, UpdatedAt: l.UpdatedAt}
 	}
-	c.JSON(http.StatusOK, newList(out, int64(len(out)), page))
+	c.JSON(http.StatusOK, newList(out, total, page))
 }

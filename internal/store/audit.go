@@ -34,3 +34,14 @@ func (s *Store) AuditFor(ctx context.Context, entity string, entityID, supplierI
 	err := q.Order("id").Limit(page.limit()).Offset(page.offset()).Find(&evs).Error
 	return evs, notFound(err, "audit events")
 }
+
+// CountAuditFor counts the events AuditFor pages through.
+func (s *Store) CountAuditFor(ctx context.Context, entity string, entityID, supplierID int64) (int64, error) {
+	q := s.db.WithContext(ctx).Model(&AuditEvent{}).Where("entity = ? AND entity_id = ?", entity, entityID)
+	if supplierID != 0 {
+		q = q.Where("supplier_id = ?", supplierID)
+	}
+	var n int64
+	err := q.Count(&n).Error
+	return n, notFound(err, "audit events")
+}

@@ -219,3 +219,15 @@ func (tx *Tx) AddStock(productID, locationID, delta int64) error {
 	}
 	return nil
 }
+
+// CountStockLevels counts the stock rows StockLevels pages through, so a
+// listing can say how many pages there are.
+func (s *Store) CountStockLevels(ctx context.Context, productID int64) (int64, error) {
+	q := s.db.WithContext(ctx).Model(&StockLevel{})
+	if productID > 0 {
+		q = q.Where("product_id = ?", productID)
+	}
+	var n int64
+	err := q.Count(&n).Error
+	return n, notFound(err, "stock levels")
+}
