@@ -130,7 +130,14 @@ func (m *asn856Mapper) segment(c *mapCtx) {
 	if c.id() == "BSN" {
 		m.sawBSN = true
 		d.Purpose = c.text(1, true)
-		d.ShipmentID = c.textMax(2, true, 30)
+		if len(c.raw(2)) == 0 {
+			// Seen from real senders (BSN*00**date). The rest of the
+			// notice is readable; the gateway asks for an id before it
+			// records a shipment.
+			c.lenient(2, "BSN02 shipment identification is missing")
+		} else {
+			d.ShipmentID = c.textMax(2, true, 30)
+		}
 		d.Date = c.date(3, true)
 		d.Time = c.time(4, true)
 		d.Structure = c.text(5, false)

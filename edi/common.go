@@ -176,7 +176,14 @@ func (p *parties) segment(c *mapCtx) bool {
 	switch c.id() {
 	case "N1":
 		pt := Party{Role: c.text(1, true), Name: c.textMax(2, false, 60), IDQualifier: c.text(3, false), ID: c.text(4, false)}
-		c.pair(3, 4)
+		if pt.IDQualifier != "" && pt.ID == "" && pt.Name != "" {
+			// A qualifier with nothing to qualify (seen from real
+			// senders): the name still identifies the party.
+			c.lenient(3, "N103 %q has no N104 identification code; the qualifier is ignored and the party is named by N102", pt.IDQualifier)
+			pt.IDQualifier = ""
+		} else {
+			c.pair(3, 4)
+		}
 		if pt.Name == "" && pt.ID == "" {
 			c.elemErr(2, AK4ConditionalMissing, SeverityReject, "N1 needs N102 or N103/N104")
 		}

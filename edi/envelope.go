@@ -78,8 +78,13 @@ type Transaction struct {
 	// *Invoice810, *FuncAck997), nil for sets without one.
 	Document Document `json:"document"`
 	Errors   []*Error `json:"errors"`
-	Segments int      `json:"segment_count"`
-	Offset   int64    `json:"offset"`
+	// Warnings are lenient readings: a departure from the standard that
+	// has one safe interpretation, which pogate applied. They do not
+	// reject the set or change its 997; they tell the EDI analyst what
+	// the partner should fix.
+	Warnings []Warning `json:"warnings,omitempty"`
+	Segments int       `json:"segment_count"`
+	Offset   int64     `json:"offset"`
 }
 
 // Rejected reports whether any error rejects the set (AK501 "R").

@@ -125,6 +125,16 @@ type Error struct {
 	Offset int64 `json:"offset"`
 }
 
+// Warning records a lenient reading of a transaction set (see
+// Transaction.Warnings): where it was and what was assumed.
+type Warning struct {
+	SegmentID       string `json:"segment"`
+	SegmentPosition int    `json:"segment_position"`
+	ElementPosition int    `json:"element_position,omitempty"`
+	Message         string `json:"message"`
+	Offset          int64  `json:"offset"`
+}
+
 func (e *Error) Error() string {
 	where := ""
 	if e.SegmentID != "" {

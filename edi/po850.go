@@ -53,6 +53,11 @@ type po850Mapper struct {
 	parties parties
 }
 
+// productIDQualifiers are the product/service ID qualifiers (235) that are
+// not also basis-of-unit-price codes (639), so one in PO105 can only be a
+// shifted pair.
+var productIDQualifiers = set("BP", "VP", "VN", "UP", "UK", "EN", "SK", "MG", "CB")
+
 // readLineHead reads the PO1-shaped segments (PO1 in 850/855, IT1 in 810
 // share the layout) straight into the line: line number, quantity, unit,
 // price, basis, product ids.
@@ -64,6 +69,16 @@ func (c *mapCtx) readLineHead(qtyReq bool, num *string, qty *Decimal, unit *stri
 	*basis = c.text(5, false)
 	c.conditional(3, 2)
 	c.conditional(5, 4)
+	if q := c.raw(5); len(q) > 0 && productIDQualifiers[string(q)] && len(c.raw(6)) > 0 && len(c.raw(7)) == 0 && c.seg.Len() <= 7 {
+		// The basis-of-price element left out without its separator
+		// (PO1*1*10*EA*25.00*BP*SKU-A): the last pair is shifted one to
+		// the left. Only a product-ID qualifier followed by a lone value
+		// at the end of the segment is read this way.
+		c.lenient(5, "%s05 %q is a product ID qualifier and %s06 has no %s07: read as the pair %s05/%s06 (the price basis is missing)", c.id(), q, c.id(), c.id(), c.id(), c.id())
+		*basis = ""
+		it.addID(c.str(q), c.str(c.raw(6)))
+		return
+	}
 	c.readIDs(it, 6, 25)
 }
 

@@ -80,16 +80,6 @@ var brokenSamples = map[string]brokenSample{
 	"850/850-edinet-issue135-tilde-component-newline-term.edi": {
 		want: []errKey{{LevelTransaction, "23", "ST", 0}}, ak9: "E",
 		why: "EDGE (ISA16 missing) is tolerated; both sets carry ST02 0001 in one group, which is noted (AK5 E, code 23)"},
-	// Not flagged in SOURCES.md, but each breaks a mandatory rule of the
-	// X12 standard; pogate reports them rather than guessing.
-	"810/810-staedi-mixed-groups-810-004010-850-003010.edi": {
-		want: []errKey{{LevelElement, "2", "N1", 4}}, ak9: "A", why: "undocumented: N1*ST*...*92 has N103 without N104 (P0304); the IN group is clean, the PO group is rejected"},
-	"850/850-ballerina-minimal-single-line.edi": {
-		want: []errKey{{LevelElement, "2", "PO1", 7}}, ak9: "R", ak5: "R", ak5Code: "5",
-		why: "undocumented: PO1*1*10*EA*25.00*BP*SKU-A shifts BP into PO105, leaving PO106 without PO107 (P0607)"},
-	"856/856-oopfactory-3060-colon-component-crlf.edi": {
-		want: []errKey{{LevelElement, "1", "BSN", 2}}, ak9: "R", ak5: "R", ak5Code: "5",
-		why: "undocumented: BSN*00**030619 leaves out the mandatory shipment id BSN02"},
 }
 
 func keysOf(errs []*Error) []errKey {
@@ -158,6 +148,47 @@ func TestSamplesCleanParseWithoutErrors(t *testing.T) {
 	}
 }
 
+// lenientSamples are not flagged in SOURCES.md but each departs from a
+// mandatory X12 rule in a way that has one safe reading. They must parse
+// with no errors (and an accepting 997) and carry exactly this warning.
+var lenientSamples = map[string]Warning{
+	"810/810-staedi-mixed-groups-810-004010-850-003010.edi": {SegmentID: "N1", SegmentPosition: 9, ElementPosition: 3},
+	"850/850-ballerina-minimal-single-line.edi":             {SegmentID: "PO1", SegmentPosition: 3, ElementPosition: 5},
+	"856/856-oopfactory-3060-colon-component-crlf.edi":      {SegmentID: "BSN", SegmentPosition: 2, ElementPosition: 2},
+}
+
+func TestSamplesLenientReadingsAreWarned(t *testing.T) {
+	dir, files := sampleFiles(t)
+	for name, want := range lenientSamples {
+		if !slices.Contains(files, name) {
+			t.Fatalf("%s: sample missing", name)
+		}
+		f := parseFile(t, filepath.Join(dir, name))
+		var got []Warning
+		for _, ic := range f.Interchanges {
+			for _, g := range ic.Groups {
+				for _, tx := range g.Transactions {
+					got = append(got, tx.Warnings...)
+				}
+			}
+		}
+		if len(got) != 1 {
+			t.Errorf("%s: warnings = %+v, want one at %s%02d", name, got, want.SegmentID, want.ElementPosition)
+			continue
+		}
+		w := got[0]
+		if w.SegmentID != want.SegmentID || w.SegmentPosition != want.SegmentPosition || w.ElementPosition != want.ElementPosition || w.Message == "" {
+			t.Errorf("%s: warning = %+v, want %s%02d at segment %d", name, w, want.SegmentID, want.ElementPosition, want.SegmentPosition)
+		}
+	}
+	// The shifted PO1 pair is read as the sender meant it.
+	f := parseFile(t, filepath.Join(dir, "850/850-ballerina-minimal-single-line.edi"))
+	po := f.Interchanges[0].Groups[0].Transactions[0].Document.(*PO850)
+	if l := po.Lines[0]; l.BuyerPart != "SKU-A" || l.PriceBasis != "" {
+		t.Errorf("ballerina PO1 read as buyer part %q basis %q, want SKU-A and no basis", l.BuyerPart, l.PriceBasis)
+	}
+}
+
 func TestSamplesBrokenAreReportedAndRejected(t *testing.T) {
 	dir, files := sampleFiles(t)
 	for name, want := range brokenSamples {
@@ -201,5 +232,41 @@ func TestSamplesBrokenAreReportedAndRejected(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestLenientFixtures covers the lenient readings with the project's own
+// files, so a checkout without the shared samples still tests them.
+func TestLenientFixtures(t *testing.T) {
+	cases := map[string][]string{
+		"lenient-850-shifted-pair-n1-qualifier.edi": {"N103", "PO105"},
+		"lenient-856-no-shipment-id.edi":            {"BSN02"},
+	}
+	for name, want := range cases {
+		f := parseFile(t, filepath.Join("testdata", name))
+		for _, e := range allErrors(f) {
+			t.Errorf("%s: %v", name, e)
+		}
+		tx := f.Interchanges[0].Groups[0].Transactions[0]
+		var got []string
+		for _, w := range tx.Warnings {
+			got = append(got, fmt.Sprintf("%s%02d", w.SegmentID, w.ElementPosition))
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: warnings at %v, want %v", name, got, want)
+		}
+		if a := Build997(f.Interchanges[0].Groups[0]); a.Status != "A" {
+			t.Errorf("%s: 997 %s, want A", name, a.Status)
+		}
+		switch d := tx.Document.(type) {
+		case *PO850:
+			if l := d.Lines[1]; l.BuyerPart != "SKU-2" || l.PriceBasis != "" || d.Parties[1].IDQualifier != "" || d.Parties[1].Name != "Acme Supply" {
+				t.Errorf("%s: line 2 %+v, party %+v", name, l.Item, d.Parties[1])
+			}
+		case *ASN856:
+			if d.ShipmentID != "" || len(d.Orders) != 1 {
+				t.Errorf("%s: shipment %q, %d orders", name, d.ShipmentID, len(d.Orders))
+			}
+		}
 	}
 }

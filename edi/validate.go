@@ -146,6 +146,13 @@ func (c *mapCtx) elemErr(i int, code string, sev Severity, format string, args .
 		Offset: c.off, Message: fmt.Sprintf(format, args...)})
 }
 
+// lenient records a Warning: the element departs from the standard but
+// has one safe reading, which the caller applies.
+func (c *mapCtx) lenient(i int, format string, args ...any) {
+	c.tx.Warnings = append(c.tx.Warnings, Warning{SegmentID: c.id(), SegmentPosition: c.pos,
+		ElementPosition: i, Offset: c.off, Message: fmt.Sprintf(format, args...)})
+}
+
 // segErr files a segment-level error (AK304) at the current position, or at
 // the end of the set when called from finish.
 func (c *mapCtx) segErr(segID, code, format string, args ...any) {

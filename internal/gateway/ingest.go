@@ -330,8 +330,9 @@ func describe(e *edi.Error) string {
 	return fmt.Sprintf("%s%s [X12 %s %s]", where, e.Message, e.Level, e.Code)
 }
 
-// summarise is the file-level error text: problems outside any set and a
-// count of rejected sets; empty when the file is clean.
+// summarise is the file-level error text: problems outside any set,
+// warnings about lenient readings and a count of rejected sets; empty when
+// the file is clean.
 func summarise(f *edi.File) string {
 	var parts []string
 	if len(f.Errors) > 0 {
@@ -348,6 +349,10 @@ func summarise(f *edi.File) string {
 			}
 			for _, t := range g.Transactions {
 				total++
+				for _, w := range t.Warnings {
+					// Lenient readings applied; the analyst raises them with the partner.
+					parts = append(parts, fmt.Sprintf("set %s warning: %s%02d (segment %d): %s", t.ControlNumber, w.SegmentID, w.ElementPosition, w.SegmentPosition, w.Message))
+				}
 				if t.Rejected() || anyReject(g.Errors) || anyReject(ic.Errors) {
 					rejected++
 				}
