@@ -82,8 +82,8 @@ func (m *ack855Mapper) segment(c *mapCtx) {
 			d.Dates = append(d.Dates, c.readDate())
 		}
 	case "PO1":
-		d.Lines = append(d.Lines, AckLine{})
-		l := &d.Lines[len(d.Lines)-1]
+		var l *AckLine
+		d.Lines, l = grow(d.Lines)
 		c.readLineHead(false, &l.LineNumber, &l.Quantity, &l.Unit, &l.UnitPrice, &l.PriceBasis, &l.Item)
 	case "PID":
 		if inDetail {

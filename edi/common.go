@@ -187,7 +187,7 @@ func (p *parties) segment(c *mapCtx) bool {
 		if pt.Name == "" && pt.ID == "" {
 			c.elemErr(2, AK4ConditionalMissing, SeverityReject, "N1 needs N102 or N103/N104")
 		}
-		p.list = append(p.list, pt)
+		p.list = c.slabs.parties.add(p.list, pt)
 	case "N2", "N3", "N4":
 		if len(p.list) == 0 {
 			c.segErr(c.id(), AK3Unexpected, "%s before any N1", c.id())

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 )
 
@@ -52,7 +53,8 @@ type Decoder struct {
 	fileErr   []*Error
 	done      bool
 	in        interner
-	seenSets  map[string]struct{}
+	slabs     slabs
+	seenSets  setNumbers
 	seenGroup *Group
 	// lineHint is the line count of the previous document of each set, used
 	// to size the next one's line slice in one allocation.
@@ -218,7 +220,9 @@ func (d *Decoder) handle(seg *Segment, off int64) {
 			return
 		}
 		if d.mapper != nil {
-			d.ctx.seg, d.ctx.pos, d.ctx.off = seg, d.tx.Segments, off
+			// ctx.seg is the scanner's segment already (startTransaction):
+			// storing the pointer per segment would cost a write barrier.
+			d.ctx.pos, d.ctx.off = d.tx.Segments, off
 			d.mapper.segment(&d.ctx)
 		}
 		return
@@ -419,7 +423,7 @@ func (d *Decoder) startTransaction(seg *Segment, off int64) {
 		}
 		// Still map it so the caller sees what it was, in no group.
 	}
-	t := &Transaction{Set: str(seg.Element(1)), ControlNumber: str(seg.Element(2)), Convention: str(seg.Element(3)),
+	t := &Transaction{Set: d.in.str(seg.Element(1)), ControlNumber: str(seg.Element(2)), Convention: str(seg.Element(3)),
 		Errors: []*Error{}, Segments: 1, Offset: off}
 	d.tx = t
 	if d.grp != nil {
@@ -438,9 +442,10 @@ func (d *Decoder) startTransaction(seg *Segment, off int64) {
 	}
 	d.mapper = nil
 	if !d.opts.EnvelopeOnly {
-		d.mapper = newMapper(t.Set, d.lineHint[t.Set])
+		d.mapper = newMapper(t.Set, d.lineHint[t.Set], &d.slabs)
 	}
-	d.ctx = mapCtx{tx: t, shortDates: d.grp != nil && shortDateVersion(d.grp.Version), in: &d.in}
+	d.ctx = mapCtx{tx: t, seg: d.sc.Segment(), shortDates: d.grp != nil && shortDateVersion(d.grp.Version),
+		in: &d.in, slabs: &d.slabs}
 }
 
 // closeTransaction ends the set; missingSE adds the AK5 "trailer missing".
@@ -493,10 +498,11 @@ const maxTrackedSetNumbers = 10000
 
 // checkUnique files AK5 code 23 when ST02 repeats within the group.
 func (d *Decoder) checkUnique(t *Transaction, off int64) {
-	if d.seenSets == nil || d.seenGroup != d.grp {
-		d.seenSets, d.seenGroup = make(map[string]struct{}, 64), d.grp
+	if d.seenGroup != d.grp {
+		d.seenSets.reset()
+		d.seenGroup = d.grp
 	}
-	if _, dup := d.seenSets[t.ControlNumber]; dup {
+	if d.seenSets.add(t.ControlNumber, maxTrackedSetNumbers) {
 		// Noted, not rejected: the set itself is readable, and senders
 		// that number every set 0001 are common.
 		t.Errors = append(t.Errors, &Error{Level: LevelTransaction, Code: AK5ControlNumberNotUnique, Severity: SeverityNote,
@@ -504,9 +510,81 @@ func (d *Decoder) checkUnique(t *Transaction, off int64) {
 			Message: fmt.Sprintf("ST02 %q is used twice in functional group %s", t.ControlNumber, d.grp.ControlNumber)})
 		return
 	}
-	if len(d.seenSets) < maxTrackedSetNumbers {
-		d.seenSets[t.ControlNumber] = struct{}{}
+}
+
+// setNumbers is the set of ST02 values seen in a group. Control numbers
+// are nearly always digits counting up, so those are kept as numbers while
+// they ascend: checking and adding one is a compare and an append, with no
+// hashing, no growing map and nothing for the GC to scan. Values that are
+// not digits, or that break the order, go to maps.
+type setNumbers struct {
+	asc   []uint64            // numeric keys (see numericKey), ascending
+	other map[uint64]struct{} // numeric keys that arrived out of order
+	text  map[string]struct{} // values that are not 1-15 digits
+}
+
+// numericKey packs a value of 1-15 digits with its length, so two values
+// have the same key exactly when they are the same string ("0042" and "42"
+// differ); 10^15 < 2^50.
+func numericKey(v string) (uint64, bool) {
+	if len(v) == 0 || len(v) > 15 {
+		return 0, false
 	}
+	var n uint64
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + uint64(c-'0')
+	}
+	return uint64(len(v))<<50 | n, true
+}
+
+func (s *setNumbers) reset() {
+	s.asc = s.asc[:0]
+	clear(s.other)
+	clear(s.text)
+}
+
+func (s *setNumbers) len() int { return len(s.asc) + len(s.other) + len(s.text) }
+
+// add reports whether v was seen before; a new v is kept while the set
+// holds fewer than limit values.
+func (s *setNumbers) add(v string, limit int) (dup bool) {
+	k, ok := numericKey(v)
+	if !ok {
+		if _, dup := s.text[v]; dup {
+			return true
+		}
+		if s.len() < limit {
+			if s.text == nil {
+				s.text = map[string]struct{}{}
+			}
+			s.text[v] = struct{}{}
+		}
+		return false
+	}
+	if n := len(s.asc); n > 0 && k <= s.asc[n-1] {
+		if _, dup := slices.BinarySearch(s.asc, k); dup {
+			return true
+		}
+	}
+	if _, dup := s.other[k]; dup {
+		return true
+	}
+	if s.len() >= limit {
+		return false
+	}
+	if n := len(s.asc); n == 0 || k > s.asc[n-1] {
+		s.asc = append(s.asc, k)
+		return false
+	}
+	if s.other == nil {
+		s.other = map[uint64]struct{}{}
+	}
+	s.other[k] = struct{}{}
+	return false
 }
 
 // noSegment stands in for "the current segment" when a mapper finishes.

@@ -50,7 +50,7 @@ type inv810Mapper struct {
 func (m *inv810Mapper) segment(c *mapCtx) {
 	d := &m.doc
 	inDetail := len(d.Lines) > 0 && !m.sawTDS
-	switch c.id() {
+	switch string(c.seg.ID()) {
 	case "BIG":
 		m.sawBIG = true
 		d.InvoiceDate = c.date(1, true)
@@ -62,20 +62,20 @@ func (m *inv810Mapper) segment(c *mapCtx) {
 		d.Currency = c.text(2, true)
 	case "REF":
 		if len(d.Lines) == 0 {
-			d.References = append(d.References, c.readRef())
+			d.References = c.slabs.refs.add(d.References, c.readRef())
 		}
 	case "ITD":
-		d.Terms = append(d.Terms, c.readTerms())
+		d.Terms = c.slabs.terms.add(d.Terms, c.readTerms())
 	case "DTM":
 		if len(d.Lines) == 0 {
-			d.Dates = append(d.Dates, c.readDate())
+			d.Dates = c.slabs.dates.add(d.Dates, c.readDate())
 		}
 	case "IT1":
 		if m.sawTDS {
 			c.segErr("IT1", AK3OutOfOrder, "IT1 after TDS")
 		}
-		d.Lines = append(d.Lines, InvoiceLine{})
-		l := &d.Lines[len(d.Lines)-1]
+		var l *InvoiceLine
+		d.Lines, l = grow(d.Lines)
 		c.readLineHead(true, &l.LineNumber, &l.Quantity, &l.Unit, &l.UnitPrice, &l.PriceBasis, &l.Item)
 		if len(c.raw(4)) == 0 {
 			c.elemErr(4, AK4MandatoryMissing, SeverityReject, "IT104 unit price is mandatory on an invoice line")
@@ -91,17 +91,17 @@ func (m *inv810Mapper) segment(c *mapCtx) {
 		ch := c.readCharge()
 		if inDetail {
 			l := &d.Lines[len(d.Lines)-1]
-			l.Charges = append(l.Charges, ch)
+			l.Charges = c.slabs.charges.add(l.Charges, ch)
 		} else {
-			d.Charges = append(d.Charges, ch)
+			d.Charges = c.slabs.charges.add(d.Charges, ch)
 		}
 	case "TXI":
 		t := c.readTax()
 		if inDetail {
 			l := &d.Lines[len(d.Lines)-1]
-			l.Taxes = append(l.Taxes, t)
+			l.Taxes = c.slabs.taxes.add(l.Taxes, t)
 		} else {
-			d.Taxes = append(d.Taxes, t)
+			d.Taxes = c.slabs.taxes.add(d.Taxes, t)
 		}
 	case "TDS":
 		m.sawTDS = true

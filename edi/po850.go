@@ -67,9 +67,17 @@ func (c *mapCtx) readLineHead(qtyReq bool, num *string, qty *Decimal, unit *stri
 	*unit = c.text(3, qtyReq)
 	*price = c.real(4, false)
 	*basis = c.text(5, false)
-	c.conditional(3, 2)
-	c.conditional(5, 4)
-	if q := c.raw(5); len(q) > 0 && productIDQualifiers[string(q)] && len(c.raw(6)) > 0 && len(c.raw(7)) == 0 && c.seg.Len() <= 7 {
+	// The syntax notes can only fail when a value read above came back
+	// empty (the element is missing, or invalid and already reported), so
+	// only then are the elements looked up again.
+	if *unit != "" && qty.IsZero() {
+		c.conditional(3, 2)
+	}
+	if *basis != "" && price.IsZero() {
+		c.conditional(5, 4)
+	}
+	// Cheapest tests first: most lines are longer than seven elements.
+	if q := c.raw(5); c.seg.Len() <= 7 && len(q) > 0 && len(c.raw(7)) == 0 && len(c.raw(6)) > 0 && productIDQualifiers[string(q)] {
 		// The basis-of-price element left out without its separator
 		// (PO1*1*10*EA*25.00*BP*SKU-A): the last pair is shifted one to
 		// the left. Only a product-ID qualifier followed by a lone value
@@ -85,7 +93,7 @@ func (c *mapCtx) readLineHead(qtyReq bool, num *string, qty *Decimal, unit *stri
 func (m *po850Mapper) segment(c *mapCtx) {
 	d := &m.doc
 	inDetail := len(d.Lines) > 0
-	switch c.id() {
+	switch string(c.seg.ID()) {
 	case "BEG":
 		m.sawBEG = true
 		d.Purpose = c.code(1, true, begPurposes)
@@ -97,21 +105,21 @@ func (m *po850Mapper) segment(c *mapCtx) {
 		d.Currency = c.text(2, true)
 	case "REF":
 		if !inDetail {
-			d.References = append(d.References, c.readRef())
+			d.References = c.slabs.refs.add(d.References, c.readRef())
 		}
 	case "ITD":
-		d.Terms = append(d.Terms, c.readTerms())
+		d.Terms = c.slabs.terms.add(d.Terms, c.readTerms())
 	case "DTM":
 		dt := c.readDate()
 		if inDetail {
 			l := &d.Lines[len(d.Lines)-1]
-			l.Dates = append(l.Dates, dt)
+			l.Dates = c.slabs.dates.add(l.Dates, dt)
 		} else {
-			d.Dates = append(d.Dates, dt)
+			d.Dates = c.slabs.dates.add(d.Dates, dt)
 		}
 	case "PO1":
-		d.Lines = append(d.Lines, POLine{})
-		l := &d.Lines[len(d.Lines)-1]
+		var l *POLine
+		d.Lines, l = grow(d.Lines)
 		c.readLineHead(true, &l.LineNumber, &l.Quantity, &l.Unit, &l.UnitPrice, &l.PriceBasis, &l.Item)
 	case "PID":
 		if inDetail {
@@ -130,9 +138,9 @@ func (m *po850Mapper) segment(c *mapCtx) {
 		ch := c.readCharge()
 		if inDetail {
 			l := &d.Lines[len(d.Lines)-1]
-			l.Charges = append(l.Charges, ch)
+			l.Charges = c.slabs.charges.add(l.Charges, ch)
 		} else {
-			d.Charges = append(d.Charges, ch)
+			d.Charges = c.slabs.charges.add(d.Charges, ch)
 		}
 	case "CTT":
 		d.LineCount = c.count(1, true)

@@ -133,7 +133,7 @@ func TestSamplesCleanParseWithoutErrors(t *testing.T) {
 		for _, ic := range f.Interchanges {
 			for _, g := range ic.Groups {
 				for _, tx := range g.Transactions {
-					if newMapper(tx.Set, 0) != nil && tx.Document == nil {
+					if newMapper(tx.Set, 0, &slabs{}) != nil && tx.Document == nil {
 						t.Errorf("%s: set %s has no typed document", name, tx.Set)
 					}
 				}

@@ -2,18 +2,24 @@ package edi
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 )
 
 // Segment is one tokenized segment. Its byte slices point into the
 // Scanner's buffer and are valid only until the next call to Scan; copy
-// what you keep. Element boundaries are kept as offsets, not slices, so
-// splitting stores no pointers (no GC write barriers on the hot path).
+// what you keep. The segment and its element boundaries are kept as
+// offsets, not slices, so splitting stores no pointers (no GC write
+// barriers on the hot path).
 type Segment struct {
-	raw    []byte  // the whole segment, separators included
-	ends   []int32 // ends[k] is where element k ends in raw (element 0 is the ID)
+	// buf is the Scanner's buffer, set again only when that buffer is
+	// replaced; the segment is buf[start:start+ends[len(ends)-1]].
+	buf    []byte
+	start  int
+	ends   []int32 // ends[k] is where element k ends, from start (element 0 is the ID)
 	delims Delimiters
 }
 
@@ -25,7 +31,7 @@ func (s *Segment) el(k int) []byte {
 	if k > 0 {
 		start = s.ends[k-1] + 1
 	}
-	return s.raw[start:s.ends[k]]
+	return s.buf[s.start+int(start) : s.start+int(s.ends[k])]
 }
 
 // Is reports whether the segment ID equals id, without allocating.
@@ -70,7 +76,12 @@ func (s *Segment) Component(i, j int) []byte {
 func (s *Segment) Delimiters() Delimiters { return s.delims }
 
 // String renders the segment with its own delimiters (for messages).
-func (s *Segment) String() string { return string(s.raw) }
+func (s *Segment) String() string {
+	if len(s.ends) == 0 {
+		return ""
+	}
+	return string(s.buf[s.start : s.start+int(s.ends[len(s.ends)-1])])
+}
 
 // ScannerOptions tune the Scanner; the zero value is fine.
 type ScannerOptions struct {
@@ -114,7 +125,9 @@ func NewScannerOptions(r io.Reader, o ScannerOptions) *Scanner {
 		o.MaxSegment = 1 << 20
 	}
 	o.BufferSize = max(o.BufferSize, detectWindow)
-	return &Scanner{r: r, buf: make([]byte, o.BufferSize), maxSeg: max(o.MaxSegment, o.BufferSize)}
+	s := &Scanner{r: r, buf: make([]byte, o.BufferSize), maxSeg: max(o.MaxSegment, o.BufferSize)}
+	s.seg.buf = s.buf
+	return s
 }
 
 // Segment is the segment found by the last successful Scan.
@@ -191,8 +204,12 @@ func (s *Scanner) skipBlank() bool {
 var bom = []byte{0xEF, 0xBB, 0xBF}
 
 // atISA reports whether the unread data starts a new ISA (a previous
-// interchange lacked its IEA).
+// interchange lacked its IEA). It runs before every segment, so a first
+// byte other than 'I' answers at once.
 func (s *Scanner) atISA() bool {
+	if s.start < s.end && s.buf[s.start] != 'I' {
+		return false
+	}
 	for s.end-s.start < 4 && !s.eof {
 		if !s.fill() {
 			break
@@ -228,7 +245,7 @@ func (s *Scanner) fill() bool {
 		}
 		nb := make([]byte, min(2*len(s.buf), s.maxSeg))
 		copy(nb, s.buf[:s.end])
-		s.buf = nb
+		s.buf, s.seg.buf = nb, nb
 	}
 	for tries := 0; tries < 100; tries++ {
 		n, err := s.r.Read(s.buf[s.end:])
@@ -280,7 +297,7 @@ func (s *Scanner) scanISA() bool {
 	if s.delims.Segment != '\n' {
 		isaBytes = removeNewlines(isaBytes) // a fixed-width mailbox wrapped the ISA
 	}
-	s.splitISA(isaBytes)
+	s.splitISA(s.start, isaBytes)
 	if l.err != nil {
 		l.err.Offset = s.segOffset
 		s.pending = l.err
@@ -298,18 +315,29 @@ func (s *Scanner) scanISA() bool {
 	return true
 }
 
-// splitISA splits the ISA bytes; ISA16 is the single byte after the 16th
-// separator (absent when the sender left it out).
-func (s *Scanner) splitISA(isa []byte) {
+// splitISA splits the ISA bytes, which start at s.buf[lo]; ISA16 is the
+// single byte after the 16th separator (absent when the sender left it out).
+func (s *Scanner) splitISA(lo int, isa []byte) {
 	s.seg.delims = s.delims
-	s.seg.raw = isa
+	s.seg.start = lo
 	ends := s.seg.ends[:0]
 	for i, c := range isa {
 		if c == s.delims.Element && len(ends) < 16 {
 			ends = append(ends, int32(i))
 		}
 	}
-	s.seg.ends = append(ends, int32(len(isa)))
+	s.setEnds(append(ends, int32(len(isa))))
+}
+
+// setEnds stores the element ends built on s.seg.ends. Storing the slice
+// only when append moved it keeps the per-segment path free of pointer
+// stores: x = x[:n] is compiled without a write barrier.
+func (s *Scanner) setEnds(ends []int32) {
+	if cap(ends) != cap(s.seg.ends) {
+		s.seg.ends = ends
+		return
+	}
+	s.seg.ends = s.seg.ends[:len(ends)]
 }
 
 // scanSegment returns the next segment of the current interchange.
@@ -327,8 +355,8 @@ func (s *Scanner) scanSegment() bool {
 		if i >= 0 {
 			i += from
 			s.segOffset = s.base + int64(s.start)
+			s.split(s.start, data[:i])
 			s.start += i + 1
-			s.split(data[:i])
 			return true
 		}
 		from = len(data) // relative to s.start, so compaction keeps it valid
@@ -339,12 +367,13 @@ func (s *Scanner) scanSegment() bool {
 			// Last segment without a terminator: take what is there.
 			data = bytes.TrimRight(s.buf[s.start:s.end], " \t\r\n")
 			s.segOffset = s.base + int64(s.start)
+			lo := s.start
 			s.start = s.end
 			if len(data) == 0 {
 				s.finishRead()
 				return false
 			}
-			s.split(data)
+			s.split(lo, data)
 			return true
 		}
 	}
@@ -362,28 +391,65 @@ func lineEnd(data []byte) int {
 	return i
 }
 
-// split cuts a segment's bytes into elements. Line breaks inside a segment
-// whose terminator is not a line break are line wrapping and are removed.
-func (s *Scanner) split(b []byte) {
-	if s.delims.Segment != '\n' && (bytes.IndexByte(b, '\n') >= 0 || bytes.IndexByte(b, '\r') >= 0) {
-		b = removeNewlines(b)
-	}
+// split cuts a segment's bytes b, which start at s.buf[lo], into elements.
+// Line breaks inside a segment whose terminator is not a line break are
+// line wrapping and are removed.
+func (s *Scanner) split(lo int, b []byte) {
+	// A stray is only set for line-terminated interchanges, which never
+	// have line breaks removed, so trimming it first keeps the order.
 	if s.stray != 0 && len(b) > 0 && b[len(b)-1] == s.stray {
 		b = b[:len(b)-1]
 	}
-	sep := s.delims.Element
-	ends := s.seg.ends[:0]
-	for i, c := range b {
-		if c == sep {
-			ends = append(ends, int32(i))
-		}
+	ends, ctl := appendSeparators(s.seg.ends[:0], b, s.delims.Element)
+	if ctl && s.delims.Segment != '\n' && (bytes.IndexByte(b, '\n') >= 0 || bytes.IndexByte(b, '\r') >= 0) {
+		b = removeNewlines(b)
+		ends, _ = appendSeparators(ends[:0], b, s.delims.Element)
 	}
-	s.seg.ends = append(ends, int32(len(b)))
-	s.seg.raw = b
+	s.setEnds(append(ends, int32(len(b))))
+	s.seg.start = lo
 	s.seg.delims = s.delims
-	if s.seg.Is("IEA") {
+	if s.seg.ends[0] == 3 && string(b[:3]) == "IEA" {
 		s.inISA = false
 	}
+}
+
+// Byte patterns for working on eight bytes in a uint64.
+const (
+	swarOnes  = 0x0101010101010101
+	swarHighs = 0x8080808080808080
+	swarLows  = 0x7F7F7F7F7F7F7F7F
+)
+
+// appendSeparators appends the index of every sep byte in b to ends. ctl
+// reports whether b may hold a CR or LF (it holds a byte below 0x0E). It
+// reads eight bytes at a time: splitting is most of the tokenizer's work.
+func appendSeparators(ends []int32, b []byte, sep byte) (_ []int32, ctl bool) {
+	pattern := swarOnes * uint64(sep)
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		// Any byte below 0x0E (exact as a yes/no answer).
+		if (w-swarOnes*0x0E)&^w&swarHighs != 0 {
+			ctl = true
+		}
+		// 0x80 in exactly the bytes of w equal to sep: x has a zero byte
+		// there, and the 7-bit sums cannot carry into the next byte.
+		x := w ^ pattern
+		m := ^((x&swarLows + swarLows) | x | swarLows)
+		for m != 0 {
+			ends = append(ends, int32(i+bits.TrailingZeros64(m)>>3))
+			m &= m - 1
+		}
+	}
+	for ; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == sep:
+			ends = append(ends, int32(i))
+		case c < 0x0E:
+			ctl = true
+		}
+	}
+	return ends, ctl
 }
 
 // removeNewlines drops CR and LF bytes in place.

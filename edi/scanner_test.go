@@ -3,6 +3,8 @@ package edi
 import (
 	"bytes"
 	"errors"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -159,6 +161,43 @@ func TestSegmentComponents(t *testing.T) {
 	for j, want := range []string{"8", "2", "9", ""} {
 		if got := string(seg.Component(1, j+1)); got != want {
 			t.Errorf("component %d = %q, want %q", j+1, got, want)
+		}
+	}
+}
+
+// TestAppendSeparators checks the eight-bytes-at-a-time separator search
+// against a plain loop, on every offset and with bytes of all values.
+func TestAppendSeparators(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, sep := range []byte{'*', '|', 0x1D, 0x7F, 0x80, 0xFF, 0} {
+		for n := 0; n < 300; n++ {
+			b := make([]byte, rng.IntN(40))
+			for i := range b {
+				switch rng.IntN(4) {
+				case 0:
+					b[i] = sep
+				case 1:
+					b[i] = byte(rng.IntN(256))
+				default:
+					b[i] = 'A' + byte(rng.IntN(26))
+				}
+			}
+			var want []int32
+			wantCtl := false
+			for i, c := range b {
+				if c == sep {
+					want = append(want, int32(i))
+				} else if c == '\n' || c == '\r' {
+					wantCtl = true
+				}
+			}
+			got, ctl := appendSeparators(nil, b, sep)
+			if !slices.Equal(got, want) {
+				t.Fatalf("sep %#x in %q: %v, want %v", sep, b, got, want)
+			}
+			if wantCtl && !ctl {
+				t.Fatalf("sep %#x in %q: CR/LF not reported", sep, b)
+			}
 		}
 	}
 }

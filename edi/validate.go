@@ -17,6 +17,7 @@ type mapCtx struct {
 	// elements were YYMMDD.
 	shortDates bool
 	in         *interner
+	slabs      *slabs
 }
 
 // str returns b as a string: short values are interned, longer ones are
@@ -39,17 +40,17 @@ type mapper interface {
 
 // newMapper returns the mapper of a set, nil for sets without a typed
 // document; hint pre-sizes the line slice.
-func newMapper(set string, hint int) mapper {
+func newMapper(set string, hint int, sl *slabs) mapper {
 	hint = min(hint, 1024)
 	switch set {
 	case "850":
-		return &po850Mapper{doc: PO850{Lines: make([]POLine, 0, hint)}}
+		return &po850Mapper{doc: PO850{Lines: sl.poLines.take(hint)}}
 	case "855":
 		return &ack855Mapper{doc: Ack855{Lines: make([]AckLine, 0, hint)}}
 	case "856":
 		return newASN856Mapper()
 	case "810":
-		return &inv810Mapper{doc: Invoice810{Lines: make([]InvoiceLine, 0, hint)}}
+		return &inv810Mapper{doc: Invoice810{Lines: sl.invLines.take(hint)}}
 	case "997":
 		return &fa997Mapper{}
 	}
@@ -103,9 +104,70 @@ func (in *interner) copyString(b []byte) string {
 	if cap(in.arena)-len(in.arena) < len(b) {
 		in.arena = make([]byte, 0, arenaChunk)
 	}
+	// Re-slicing in place rather than appending: storing the slice back
+	// would cost a GC write barrier per value.
 	start := len(in.arena)
-	in.arena = append(in.arena, b...)
+	in.arena = in.arena[:start+len(b)]
+	copy(in.arena[start:], b)
 	return unsafe.String(&in.arena[start], len(b))
+}
+
+// slab carves a document's slices out of shared blocks. Most lists in a
+// document hold one entry (the header's terms, a line's charge), and
+// allocating each, and each document's lines, on its own was a large share
+// of mapping. A block stays alive while a kept document uses any part of
+// it; blocks are small, so the heap stays independent of the input's size.
+type slab[T any] struct{ free []T }
+
+// slabBytes is a block's size: a size class of the Go allocator, so
+// nothing is lost to rounding.
+const slabBytes = 8 << 10
+
+// add appends v to list. A list's first entry comes from the block, as a
+// slice of capacity one, so appending a second copies it out rather than
+// overwriting the neighbour.
+func (s *slab[T]) add(list []T, v T) []T {
+	if cap(list) > 0 {
+		return append(list, v)
+	}
+	if len(s.free) == 0 {
+		s.free = make([]T, max(1, slabBytes/int(unsafe.Sizeof(v))))
+	}
+	list, s.free = s.free[:1:1], s.free[1:]
+	list[0] = v
+	return list
+}
+
+// lineSlabBytes is the block size for line slices, a size class too: a
+// block serves about fifteen 10-line documents.
+const lineSlabBytes = 32 << 10
+
+// take returns an empty slice of capacity n carved from the block, for a
+// document's lines (n is the previous document's count). Memory past len
+// is zero, as grow requires, and belongs to this slice alone.
+func (s *slab[T]) take(n int) []T {
+	if n == 0 {
+		return nil
+	}
+	if len(s.free) < n {
+		var v T
+		s.free = make([]T, max(n, lineSlabBytes/int(unsafe.Sizeof(v))))
+	}
+	list := s.free[:0:n]
+	s.free = s.free[n:]
+	return list
+}
+
+// slabs are the decoder's slabs, one per list type the 850 and 810 use.
+type slabs struct {
+	poLines  slab[POLine]
+	invLines slab[InvoiceLine]
+	charges  slab[Charge]
+	terms    slab[Terms]
+	parties  slab[Party]
+	refs     slab[Reference]
+	dates    slab[DateRef]
+	taxes    slab[Tax]
 }
 
 type internSlot struct {
@@ -160,24 +222,24 @@ func (c *mapCtx) segErr(segID, code, format string, args ...any) {
 		SegmentID: segID, SegmentPosition: c.pos, Offset: c.off, Message: fmt.Sprintf(format, args...)})
 }
 
-// missing files AK403 "1" (mandatory element missing) when element i is
-// empty and reports whether it was.
-func (c *mapCtx) missing(i int, req bool) bool {
-	if len(c.raw(i)) > 0 {
-		return false
-	}
-	if req {
+// value returns element i trimmed (see raw), filing AK403 "1" (mandatory
+// element missing) when it is empty and req. The readers below call it once
+// and work on the result: looking an element up is a large part of mapping.
+func (c *mapCtx) value(i int, req bool) []byte {
+	b := c.raw(i)
+	if len(b) == 0 && req {
 		c.elemErr(i, AK4MandatoryMissing, SeverityReject, "mandatory element %s%02d is missing", c.id(), i)
 	}
-	return true
+	return b
 }
 
-// text reads an AN/ID element; max > 0 notes values that are too long.
+// text reads an AN/ID element.
 func (c *mapCtx) text(i int, req bool) string {
-	if c.missing(i, req) {
+	b := c.value(i, req)
+	if len(b) == 0 {
 		return ""
 	}
-	return c.str(c.raw(i))
+	return c.str(b)
 }
 
 // textMax reads an AN element whose standard maximum length is max. A
@@ -201,10 +263,10 @@ func (c *mapCtx) code(i int, req bool, allowed map[string]bool) string {
 }
 
 func (c *mapCtx) date(i int, req bool) Date {
-	if c.missing(i, req) {
+	b := c.value(i, req)
+	if len(b) == 0 {
 		return Date{}
 	}
-	b := c.raw(i)
 	d, ok := ParseDate(b)
 	if !ok || (len(b) != 8 && !c.shortDates) {
 		c.elemErr(i, AK4InvalidDate, SeverityReject, "%s%02d %q is not a valid %s date", c.id(), i, b, dateForm(c.shortDates))
@@ -214,10 +276,10 @@ func (c *mapCtx) date(i int, req bool) Date {
 }
 
 func (c *mapCtx) time(i int, req bool) string {
-	if c.missing(i, req) {
+	b := c.value(i, req)
+	if len(b) == 0 {
 		return ""
 	}
-	b := c.raw(i)
 	if !ValidTime(b) {
 		c.elemErr(i, AK4InvalidTime, SeverityReject, "%s%02d %q is not a valid time", c.id(), i, b)
 		return ""
@@ -227,12 +289,13 @@ func (c *mapCtx) time(i int, req bool) string {
 
 // real reads an R element.
 func (c *mapCtx) real(i int, req bool) Decimal {
-	if c.missing(i, req) {
+	b := c.value(i, req)
+	if len(b) == 0 {
 		return Decimal{}
 	}
-	d, err := ParseDecimal(c.raw(i))
+	d, err := ParseDecimal(b)
 	if err != nil {
-		c.elemErr(i, AK4InvalidCharacter, SeverityReject, "%s%02d %q is not a decimal number: %v", c.id(), i, c.raw(i), err)
+		c.elemErr(i, AK4InvalidCharacter, SeverityReject, "%s%02d %q is not a decimal number: %v", c.id(), i, b, err)
 		return Decimal{}
 	}
 	return d
@@ -240,12 +303,13 @@ func (c *mapCtx) real(i int, req bool) Decimal {
 
 // implied reads an Nn element (scale implied decimal places).
 func (c *mapCtx) implied(i int, scale int32, req bool) Decimal {
-	if c.missing(i, req) {
+	b := c.value(i, req)
+	if len(b) == 0 {
 		return Decimal{}
 	}
-	d, err := ParseImplied(c.raw(i), scale)
+	d, err := ParseImplied(b, scale)
 	if err != nil {
-		c.elemErr(i, AK4InvalidCharacter, SeverityReject, "%s%02d %q is not an N%d number: %v", c.id(), i, c.raw(i), scale, err)
+		c.elemErr(i, AK4InvalidCharacter, SeverityReject, "%s%02d %q is not an N%d number: %v", c.id(), i, b, scale, err)
 		return Decimal{}
 	}
 	return d
@@ -287,6 +351,20 @@ func (c *mapCtx) conditional(i, j int) {
 	if len(c.raw(i)) > 0 && len(c.raw(j)) == 0 {
 		c.elemErr(j, AK4ConditionalMissing, SeverityReject, "%s%02d is required when %s%02d is present", c.id(), j, c.id(), i)
 	}
+}
+
+// grow appends a zero element to s and returns a pointer to it. Capacity
+// past len is still zero (make and append clear it, and mappers never
+// shrink a slice), so when there is room re-slicing is enough: appending a
+// zero value would clear the memory again, behind a GC write barrier.
+func grow[T any](s []T) ([]T, *T) {
+	if n := len(s); n < cap(s) {
+		s = s[:n+1]
+		return s, &s[n]
+	}
+	var zero T
+	s = append(s, zero)
+	return s, &s[len(s)-1]
 }
 
 func set(codes ...string) map[string]bool {
