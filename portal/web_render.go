@@ -34,6 +34,7 @@ var templateFuncs = template.FuncMap{
 	"money":       moneyLabel,
 	"unitPrice":   func(micros int64, cur string) string { return cur + " " + matching.FormatUnitPrice(micros) },
 	"statusLabel": func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+	"statusBadge": statusBadge,
 	"qty":         func(q int64) string { return groupDigits(strconv.FormatInt(q, 10)) },
 	"add":         func(a, b int) int { return a + b },
 	"list":        func(xs ...string) []string { return xs },

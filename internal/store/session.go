@@ -2,12 +2,13 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"strings"
+	"sync"
 	"time"
 
-	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+	"gorm.io/gorm/schema"
 )
 
 // WebSession is one browser session as scs stores it. Token is the SHA-256
@@ -47,12 +48,60 @@ func (s *Store) Sessions() *SessionStore { return &SessionStore{store: s} }
 type sessionSeenKey struct{}
 
 // sessionSeen remembers what FindCtx read for this request, so CommitCtx can
-// tell an unchanged session from a changed one.
+// tell an unchanged session from a changed one, and the session's user and
+// their supplier, read in the same query, so the page needs no second and
+// third round trip to know who is asking.
 type sessionSeen struct {
-	token  string
-	data   []byte
-	expiry time.Time
+	token    string
+	data     []byte
+	expiry   time.Time
+	user     *User
+	supplier *Supplier
 }
+
+// SessionUser returns the user (and, for a supplier user, their supplier)
+// of the session FindCtx read for this request, when it read one with a
+// user row. Callers still check that the id matches the session's data.
+func SessionUser(ctx context.Context) (*User, *Supplier, bool) {
+	seen, ok := ctx.Value(sessionSeenKey{}).(*sessionSeen)
+	if !ok || seen.user == nil {
+		return nil, nil, false
+	}
+	return seen.user, seen.supplier, true
+}
+
+// sessionWithUser is one row of the session query: the session, its user
+// and the user's supplier (LEFT JOINs: either may be absent).
+type sessionWithUser struct {
+	Data     []byte
+	Expiry   time.Time
+	UserID   *int64
+	User     User     `gorm:"embedded;embeddedPrefix:u_"`
+	Supplier Supplier `gorm:"embedded;embeddedPrefix:p_"`
+}
+
+// sessionQuery is built once from the models, so a column added to users
+// or suppliers is read without editing this file.
+var sessionQuery = sync.OnceValues(func() (string, error) {
+	cols := []string{"s.data AS data", "s.expiry AS expiry", "s.user_id AS user_id"}
+	for _, m := range []struct {
+		model  any
+		alias  string
+		prefix string
+	}{{&User{}, "u", "u_"}, {&Supplier{}, "p", "p_"}} {
+		sch, err := schema.Parse(m.model, &sync.Map{}, schema.NamingStrategy{})
+		if err != nil {
+			return "", fmt.Errorf("store: session query: %w", err)
+		}
+		for _, name := range sch.DBNames {
+			cols = append(cols, m.alias+"."+name+" AS "+m.prefix+name)
+		}
+	}
+	return "SELECT " + strings.Join(cols, ", ") + ` FROM web_sessions s
+		LEFT JOIN users u ON u.id = s.user_id
+		LEFT JOIN suppliers p ON p.id = u.supplier_id
+		WHERE s.token = ? AND s.expiry > ?`, nil
+})
 
 // WithSessionMemo prepares ctx so that a Find followed by a Commit of the same
 // unchanged session in one request can skip the write.
@@ -65,19 +114,30 @@ func (ss *SessionStore) Find(token string) ([]byte, bool, error) {
 	return ss.FindCtx(context.Background(), token)
 }
 
-// FindCtx returns live session data; expired rows are not found.
+// FindCtx returns live session data; expired rows are not found. With a
+// memo in ctx (WithSessionMemo) it also keeps the session's user and
+// supplier, read in the same query, for SessionUser.
 func (ss *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
-	var row WebSession
-	err := ss.store.db.WithContext(ctx).Select("token", "data", "expiry").
-		Where("token = ? AND expiry > ?", token, ss.store.Now()).Take(&row).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, false, nil
-	}
+	q, err := sessionQuery()
 	if err != nil {
+		return nil, false, err
+	}
+	var rows []sessionWithUser
+	if err := ss.store.db.WithContext(ctx).Raw(q, token, ss.store.Now()).Scan(&rows).Error; err != nil {
 		return nil, false, fmt.Errorf("store: find session: %w", err)
 	}
+	if len(rows) == 0 {
+		return nil, false, nil
+	}
+	row := rows[0]
 	if seen, ok := ctx.Value(sessionSeenKey{}).(*sessionSeen); ok {
 		*seen = sessionSeen{token: token, data: row.Data, expiry: row.Expiry}
+		if row.UserID != nil && row.User.ID == *row.UserID {
+			seen.user = &row.User
+			if row.User.SupplierID != nil && row.Supplier.ID == *row.User.SupplierID {
+				seen.supplier = &row.Supplier
+			}
+		}
 	}
 	return row.Data, true, nil
 }
