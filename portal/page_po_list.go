@@ -35,7 +35,7 @@ func (s *Server) pagePOList(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	f := store.POFilter{Search: c.Query("q"), Sort: c.Query("sort")}
+	f := store.POFilter{Search: c.Query("q"), Sort: c.Query("sort"), Summary: true}
 	errs := map[string]string{}
 	if st := c.Query("status"); st != "" {
 		f.Statuses = []string{st}

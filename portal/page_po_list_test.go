@@ -44,3 +44,11 @@ func TestPOListRowsEscapeAndMark(t *testing.T) {
 		t.Errorf("a supplier sees the supplier column:\n%s", html)
 	}
 }
+
+func TestSelectOptionsEscapeAndSelect(t *testing.T) {
+	got := string(selectOptions([]string{"partially_received", `"><x>`}, "partially_received"))
+	want := `<option value="partially_received" selected>partially received</option><option value="&#34;&gt;&lt;x&gt;">&#34;&gt;&lt;x&gt;</option>`
+	if got != want {
+		t.Errorf("options\n got %s\nwant %s", got, want)
+	}
+}

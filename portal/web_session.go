@@ -53,6 +53,7 @@ func setupWeb(s *Server) error {
 		return err
 	}
 	sm := scs.New()
+	sm.Codec = sessionCodec{}
 	st := s.Store.Sessions()
 	st.OwnerOf = func(b []byte) int64 {
 		_, values, err := sm.Codec.Decode(b)

@@ -2,13 +2,11 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
-	"strings"
-	"sync"
 	"time"
 
 	"gorm.io/gorm/clause"
-	"gorm.io/gorm/schema"
 )
 
 // WebSession is one browser session as scs stores it. Token is the SHA-256
@@ -70,38 +68,59 @@ func SessionUser(ctx context.Context) (*User, *Supplier, bool) {
 	return seen.user, seen.supplier, true
 }
 
-// sessionWithUser is one row of the session query: the session, its user
-// and the user's supplier (LEFT JOINs: either may be absent).
-type sessionWithUser struct {
-	Data     []byte
-	Expiry   time.Time
-	UserID   *int64
-	User     User     `gorm:"embedded;embeddedPrefix:u_"`
-	Supplier Supplier `gorm:"embedded;embeddedPrefix:p_"`
+// sessionQuery reads a live session with its user and the user's supplier
+// (LEFT JOINs: either may be absent). Every page view runs it, so it is
+// scanned by hand: gorm's reflection over 27 columns cost more than the
+// query itself. scanSessionRow lists the same columns in the same order.
+const sessionQuery = `SELECT s.data, s.expiry,
+	u.id, u.email, u.name, u.role, u.supplier_id, u.password_hash, u.disabled_at, u.created_at, u.updated_at,
+	p.id, p.code, p.name, p.contact_name, p.email, p.phone, p.currency, p.payment_terms, p.ack_sla_hours,
+	p.backorder_policy, p.channel, p.approval_threshold_minor, p.active, p.created_at, p.updated_at
+	FROM web_sessions s
+	LEFT JOIN users u ON u.id = s.user_id
+	LEFT JOIN suppliers p ON p.id = u.supplier_id
+	WHERE s.token = ? AND s.expiry > ?`
+
+// scanSessionRow reads one row of sessionQuery; user and supplier are nil
+// when the session has none.
+func scanSessionRow(rows *sql.Rows) (data []byte, expiry time.Time, user *User, supplier *Supplier, err error) {
+	var (
+		uID, uSupplierID                                  *int64
+		uEmail, uName, uRole, uHash                       *string
+		uDisabled, uCreated, uUpdated                     *time.Time
+		pID, pThreshold                                   *int64
+		pCode, pName, pContact, pEmail, pPhone, pCurrency *string
+		pTerms, pBackorder, pChannel                      *string
+		pSLA                                              *int
+		pActive                                           *bool
+		pCreated, pUpdated                                *time.Time
+	)
+	err = rows.Scan(&data, &expiry,
+		&uID, &uEmail, &uName, &uRole, &uSupplierID, &uHash, &uDisabled, &uCreated, &uUpdated,
+		&pID, &pCode, &pName, &pContact, &pEmail, &pPhone, &pCurrency, &pTerms, &pSLA,
+		&pBackorder, &pChannel, &pThreshold, &pActive, &pCreated, &pUpdated)
+	if err != nil || uID == nil {
+		return data, expiry, nil, nil, err
+	}
+	user = &User{ID: *uID, Email: valueOr(uEmail), Name: valueOr(uName), Role: Role(valueOr(uRole)), SupplierID: uSupplierID,
+		PasswordHash: valueOr(uHash), DisabledAt: uDisabled, CreatedAt: valueOr(uCreated), UpdatedAt: valueOr(uUpdated)}
+	if pID != nil {
+		supplier = &Supplier{ID: *pID, Code: valueOr(pCode), Name: valueOr(pName), ContactName: valueOr(pContact), Email: valueOr(pEmail),
+			Phone: valueOr(pPhone), Currency: valueOr(pCurrency), PaymentTerms: valueOr(pTerms), AckSLAHours: valueOr(pSLA),
+			BackorderPolicy: valueOr(pBackorder), Channel: valueOr(pChannel), ApprovalThresholdMinor: pThreshold,
+			Active: valueOr(pActive), CreatedAt: valueOr(pCreated), UpdatedAt: valueOr(pUpdated)}
+	}
+	return data, expiry, user, supplier, nil
 }
 
-// sessionQuery is built once from the models, so a column added to users
-// or suppliers is read without editing this file.
-var sessionQuery = sync.OnceValues(func() (string, error) {
-	cols := []string{"s.data AS data", "s.expiry AS expiry", "s.user_id AS user_id"}
-	for _, m := range []struct {
-		model  any
-		alias  string
-		prefix string
-	}{{&User{}, "u", "u_"}, {&Supplier{}, "p", "p_"}} {
-		sch, err := schema.Parse(m.model, &sync.Map{}, schema.NamingStrategy{})
-		if err != nil {
-			return "", fmt.Errorf("store: session query: %w", err)
-		}
-		for _, name := range sch.DBNames {
-			cols = append(cols, m.alias+"."+name+" AS "+m.prefix+name)
-		}
+// valueOr is *p, or the zero value for a NULL column.
+func valueOr[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
 	}
-	return "SELECT " + strings.Join(cols, ", ") + ` FROM web_sessions s
-		LEFT JOIN users u ON u.id = s.user_id
-		LEFT JOIN suppliers p ON p.id = u.supplier_id
-		WHERE s.token = ? AND s.expiry > ?`, nil
-})
+	return *p
+}
 
 // WithSessionMemo prepares ctx so that a Find followed by a Commit of the same
 // unchanged session in one request can skip the write.
@@ -118,28 +137,25 @@ func (ss *SessionStore) Find(token string) ([]byte, bool, error) {
 // memo in ctx (WithSessionMemo) it also keeps the session's user and
 // supplier, read in the same query, for SessionUser.
 func (ss *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
-	q, err := sessionQuery()
+	rows, err := ss.store.db.WithContext(ctx).Raw(sessionQuery, token, ss.store.Now()).Rows()
 	if err != nil {
-		return nil, false, err
-	}
-	var rows []sessionWithUser
-	if err := ss.store.db.WithContext(ctx).Raw(q, token, ss.store.Now()).Scan(&rows).Error; err != nil {
 		return nil, false, fmt.Errorf("store: find session: %w", err)
 	}
-	if len(rows) == 0 {
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return nil, false, fmt.Errorf("store: find session: %w", err)
+		}
 		return nil, false, nil
 	}
-	row := rows[0]
-	if seen, ok := ctx.Value(sessionSeenKey{}).(*sessionSeen); ok {
-		*seen = sessionSeen{token: token, data: row.Data, expiry: row.Expiry}
-		if row.UserID != nil && row.User.ID == *row.UserID {
-			seen.user = &row.User
-			if row.User.SupplierID != nil && row.Supplier.ID == *row.User.SupplierID {
-				seen.supplier = &row.Supplier
-			}
-		}
+	data, expiry, user, supplier, err := scanSessionRow(rows)
+	if err != nil {
+		return nil, false, fmt.Errorf("store: find session: %w", err)
 	}
-	return row.Data, true, nil
+	if seen, ok := ctx.Value(sessionSeenKey{}).(*sessionSeen); ok {
+		*seen = sessionSeen{token: token, data: data, expiry: expiry, user: user, supplier: supplier}
+	}
+	return data, true, nil
 }
 
 // Commit is scs.Store.Commit.
