@@ -1,8 +1,10 @@
 package portal
 
 import (
+	"html/template"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -33,7 +35,7 @@ func (s *Server) pagePOList(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	f := store.POFilter{Search: c.Query("q"), Sort: c.Query("sort")}
+	f := store.POFilter{Search: c.Query("q"), Sort: c.Query("sort"), Summary: true}
 	errs := map[string]string{}
 	if st := c.Query("status"); st != "" {
 		f.Statuses = []string{st}
@@ -91,4 +93,49 @@ func (s *Server) pagePOList(c *gin.Context) {
 	v.Data = d
 	v.Form = c.Request.URL.Query()
 	s.render(c, status, "pos", v)
+}
+
+// POList renders the rows of the PO list table. It is Go rather than
+// per-cell template actions because this is the portal's busiest page (a
+// supplier's whole order book, 50 rows at a time): html/template spent
+// about 45 µs per row on reflection and contextual escaping, more than the
+// database and HTTP together. Every value goes through
+// template.HTMLEscapeString and sits in element text or a quoted attribute,
+// which is what the template's escaping amounted to here.
+func (v *view) POList(pos []store.PurchaseOrder, supplierNames map[int64]string) template.HTML {
+	var b strings.Builder
+	b.Grow(len(pos) * 400)
+	esc := template.HTMLEscapeString
+	for i := range pos {
+		po := &pos[i]
+		b.WriteString("<tr")
+		if po.Status == "sent" && v.Overdue(po.AckDueAt) {
+			b.WriteString(` class="late"`)
+		}
+		b.WriteString(">\n    <td><a href=\"/pos/")
+		b.WriteString(strconv.FormatInt(po.ID, 10))
+		b.WriteString(`">`)
+		b.WriteString(esc(po.Number))
+		b.WriteString("</a></td>\n    ")
+		if !v.IsSupplier() {
+			b.WriteString("<td>" + esc(supplierNames[po.SupplierID]) + "</td>")
+		}
+		b.WriteString("\n    <td>")
+		b.WriteString(string(statusBadge(po.Status)))
+		b.WriteString("</td>\n    <td>" + esc(v.Day(po.CreatedAt)) + "</td>\n    <td>")
+		if po.Status == "sent" {
+			b.WriteString(esc(v.When(po.AckDueAt)))
+		}
+		b.WriteString("</td>\n    <td>" + esc(v.Day(po.ExpectedAt)) + "</td>\n    <td class=\"num\">")
+		b.WriteString(esc(moneyLabel(po.TotalMinor, po.Currency)))
+		b.WriteString("</td>\n  </tr>\n  ")
+	}
+	return template.HTML(b.String())
+}
+
+// statusBadge is a PO, invoice or line status as a labelled badge (the
+// "status" partial and the PO list rows).
+func statusBadge(status string) template.HTML {
+	s := template.HTMLEscapeString(status)
+	return template.HTML(`<span class="status status-` + s + `">` + strings.ReplaceAll(s, "_", " ") + `</span>`)
 }

@@ -91,7 +91,9 @@ func seedLoad(b *testing.B, st *store.Store) {
 			       'USD', (g::bigint * 7919) %% 10000000, 'load', 1,
 			       now() - make_interval(mins => g), now(), now() - make_interval(mins => g), now() + interval '1 day', now() + make_interval(days => g %% 30)
 			FROM generate_series(1, %d) g`, loadSuppliers, loadPOs),
-		`ANALYZE purchase_orders`,
+		// As autovacuum leaves a live table: statistics, and a visibility
+		// map so counts and page ids come from the index alone.
+		`VACUUM ANALYZE purchase_orders`,
 		`ANALYZE suppliers`,
 	}
 	for _, s := range stmts {

@@ -53,6 +53,7 @@ func setupWeb(s *Server) error {
 		return err
 	}
 	sm := scs.New()
+	sm.Codec = sessionCodec{}
 	st := s.Store.Sessions()
 	st.OwnerOf = func(b []byte) int64 {
 		_, values, err := sm.Codec.Decode(b)
@@ -129,7 +130,17 @@ func (s *Server) sessionActor() gin.HandlerFunc {
 			c.Next()
 			return
 		}
-		u, err := s.Store.UserByID(ctx, uid)
+		var u store.User
+		var err error
+		if mu, sp, ok := store.SessionUser(ctx); ok && mu.ID == uid {
+			// Read with the session in one query.
+			u = *mu
+			if sp != nil {
+				c.Set(supplierKey, *sp)
+			}
+		} else {
+			u, err = s.Store.UserByID(ctx, uid)
+		}
 		signedAt := time.Unix(sm.GetInt64(ctx, sessSignedAt), 0)
 		if err != nil || u.DisabledAt != nil || s.Store.Now().Sub(signedAt) > SessionAbsoluteTimeout {
 			_ = sm.Destroy(ctx)

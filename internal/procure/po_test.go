@@ -121,3 +121,67 @@ func TestUpdateDraftCancelAndSupplierScope(t *testing.T) {
 		t.Fatalf("cancel twice: %v", err)
 	}
 }
+
+// TestListPOsSummaryMatchesFull checks the one-query summary listing (the
+// portal's PO list) against the full listing: same orders, order, totals and
+// listed fields, for a supplier, with filters and sorts, and past the end.
+func TestListPOsSummaryMatchesFull(t *testing.T) {
+	f := newFixture(t)
+	withCatalog(t, f)
+	ctx := context.Background()
+	for i := 0; i < 7; i++ {
+		sup := f.acme.ID
+		if i%3 == 2 {
+			sup = f.globex.ID
+		}
+		sku := "SKU-1"
+		if sup == f.globex.ID {
+			sku = "SKU-3"
+		}
+		if _, err := f.svc.CreateDraft(ctx, buyer, procure.DraftPO{SupplierID: sup, Lines: []procure.DraftLine{{SKU: sku, Quantity: int64(i + 1)}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	acmeUser := store.Actor{Kind: store.ActorUser, ID: 78, Role: store.RoleSupplier, SupplierID: f.acme.ID}
+	cases := []struct {
+		who  store.Actor
+		f    store.POFilter
+		page store.Page
+	}{
+		{acmeUser, store.POFilter{}, store.Page{Size: 2}},
+		{acmeUser, store.POFilter{}, store.Page{Size: 2, Number: 3}},
+		{acmeUser, store.POFilter{}, store.Page{Size: 2, Number: 9}}, // past the end
+		{acmeUser, store.POFilter{Sort: "total"}, store.Page{Size: 3}},
+		{acmeUser, store.POFilter{Statuses: []string{store.POStatusDraft}, Search: "po"}, store.Page{}},
+		{acmeUser, store.POFilter{Statuses: []string{store.POStatusSent}}, store.Page{}},
+		{buyer, store.POFilter{Sort: "oldest"}, store.Page{Size: 4, Number: 2}},
+	}
+	for i, tc := range cases {
+		full, fullTotal, err := f.svc.ListPOs(ctx, tc.who, tc.f, tc.page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sf := tc.f
+		sf.Summary = true
+		sum, sumTotal, err := f.svc.ListPOs(ctx, tc.who, sf, tc.page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sumTotal != fullTotal || len(sum) != len(full) {
+			t.Fatalf("case %d: summary %d rows of %d, full %d rows of %d", i, len(sum), sumTotal, len(full), fullTotal)
+		}
+		for j := range full {
+			a, b := full[j], sum[j]
+			if a.ID != b.ID || a.Number != b.Number || a.SupplierID != b.SupplierID || a.Status != b.Status || a.Currency != b.Currency ||
+				a.TotalMinor != b.TotalMinor || !a.CreatedAt.Equal(b.CreatedAt) || (a.ExpectedAt == nil) != (b.ExpectedAt == nil) || (a.AckDueAt == nil) != (b.AckDueAt == nil) {
+				t.Errorf("case %d row %d: summary %+v, full %+v", i, j, b, a)
+			}
+			if tc.who.IsSupplier() && b.SupplierID != f.acme.ID {
+				t.Errorf("case %d: a supplier's summary lists PO %s of supplier %d", i, b.Number, b.SupplierID)
+			}
+		}
+	}
+	if _, total, _ := f.svc.ListPOs(ctx, acmeUser, store.POFilter{Summary: true}, store.Page{}); total != 5 {
+		t.Errorf("acme's summary total = %d, want 5", total)
+	}
+}

@@ -76,7 +76,8 @@ func seedReorderBench(b *testing.B, s *store.Store) {
 // drafts are deleted between iterations, outside the timing).
 //
 // Seeding 9M sales rows takes minutes; POGATE_BENCH_SQLITE_FILE names an
-// SQLite file to seed once and reuse on later runs.
+// SQLite file, POGATE_BENCH_PG_SCHEMA a PostgreSQL schema, to seed once and
+// reuse on later runs.
 func BenchmarkReorder100k(b *testing.B) {
 	s := benchStore(b)
 	fixed := time.Date(2026, 3, 15, 6, 0, 0, 0, time.UTC)
@@ -130,15 +131,31 @@ func BenchmarkReorder100k(b *testing.B) {
 	}
 }
 
-// benchStore is the reusable file named by POGATE_BENCH_SQLITE_FILE, or a
-// fresh store from storetest.
+// benchStore is the reusable SQLite file named by POGATE_BENCH_SQLITE_FILE,
+// the reusable PostgreSQL schema named by POGATE_BENCH_PG_SCHEMA (with
+// POGATE_TEST_DATABASE_URL), or a fresh store from storetest.
 func benchStore(b *testing.B) *store.Store {
-	path := os.Getenv("POGATE_BENCH_SQLITE_FILE")
-	if path == "" || os.Getenv(storetest.EnvURL) != "" {
+	ctx := context.Background()
+	opts := store.Options{SQLitePath: os.Getenv("POGATE_BENCH_SQLITE_FILE")}
+	if base := os.Getenv(storetest.EnvURL); base != "" {
+		schema := os.Getenv("POGATE_BENCH_PG_SCHEMA")
+		if schema == "" {
+			return storetest.Open(b)
+		}
+		s, err := store.Open(ctx, store.Options{DatabaseURL: base})
+		if err != nil {
+			b.Fatal(err)
+		}
+		err = s.DB(ctx).Exec(`CREATE SCHEMA IF NOT EXISTS "` + schema + `"`).Error
+		s.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		opts = store.Options{DatabaseURL: storetest.WithSearchPath(base, schema)}
+	} else if opts.SQLitePath == "" {
 		return storetest.Open(b)
 	}
-	ctx := context.Background()
-	s, err := store.Open(ctx, store.Options{SQLitePath: path})
+	s, err := store.Open(ctx, opts)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -146,7 +163,12 @@ func benchStore(b *testing.B) *store.Store {
 	// A file seeded by an earlier run is used as it is: migrating it again
 	// would trip over migrations other work added since (out of order).
 	var n int64
-	if s.DB(ctx).Raw("SELECT COUNT(*) FROM sqlite_master WHERE name = 'reorder_runs'").Scan(&n); n == 0 {
+	if s.Dialect() == store.Postgres {
+		s.DB(ctx).Raw("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'reorder_runs'").Scan(&n)
+	} else {
+		s.DB(ctx).Raw("SELECT COUNT(*) FROM sqlite_master WHERE name = 'reorder_runs'").Scan(&n)
+	}
+	if n == 0 {
 		if err := s.Migrate(ctx); err != nil {
 			b.Fatal(err)
 		}

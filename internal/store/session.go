@@ -2,11 +2,10 @@ package store
 
 import (
 	"context"
-	"errors"
+	"database/sql"
 	"fmt"
 	"time"
 
-	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
@@ -47,11 +46,80 @@ func (s *Store) Sessions() *SessionStore { return &SessionStore{store: s} }
 type sessionSeenKey struct{}
 
 // sessionSeen remembers what FindCtx read for this request, so CommitCtx can
-// tell an unchanged session from a changed one.
+// tell an unchanged session from a changed one, and the session's user and
+// their supplier, read in the same query, so the page needs no second and
+// third round trip to know who is asking.
 type sessionSeen struct {
-	token  string
-	data   []byte
-	expiry time.Time
+	token    string
+	data     []byte
+	expiry   time.Time
+	user     *User
+	supplier *Supplier
+}
+
+// SessionUser returns the user (and, for a supplier user, their supplier)
+// of the session FindCtx read for this request, when it read one with a
+// user row. Callers still check that the id matches the session's data.
+func SessionUser(ctx context.Context) (*User, *Supplier, bool) {
+	seen, ok := ctx.Value(sessionSeenKey{}).(*sessionSeen)
+	if !ok || seen.user == nil {
+		return nil, nil, false
+	}
+	return seen.user, seen.supplier, true
+}
+
+// sessionQuery reads a live session with its user and the user's supplier
+// (LEFT JOINs: either may be absent). Every page view runs it, so it is
+// scanned by hand: gorm's reflection over 27 columns cost more than the
+// query itself. scanSessionRow lists the same columns in the same order.
+const sessionQuery = `SELECT s.data, s.expiry,
+	u.id, u.email, u.name, u.role, u.supplier_id, u.password_hash, u.disabled_at, u.created_at, u.updated_at,
+	p.id, p.code, p.name, p.contact_name, p.email, p.phone, p.currency, p.payment_terms, p.ack_sla_hours,
+	p.backorder_policy, p.channel, p.approval_threshold_minor, p.active, p.created_at, p.updated_at
+	FROM web_sessions s
+	LEFT JOIN users u ON u.id = s.user_id
+	LEFT JOIN suppliers p ON p.id = u.supplier_id
+	WHERE s.token = ? AND s.expiry > ?`
+
+// scanSessionRow reads one row of sessionQuery; user and supplier are nil
+// when the session has none.
+func scanSessionRow(rows *sql.Rows) (data []byte, expiry time.Time, user *User, supplier *Supplier, err error) {
+	var (
+		uID, uSupplierID                                  *int64
+		uEmail, uName, uRole, uHash                       *string
+		uDisabled, uCreated, uUpdated                     *time.Time
+		pID, pThreshold                                   *int64
+		pCode, pName, pContact, pEmail, pPhone, pCurrency *string
+		pTerms, pBackorder, pChannel                      *string
+		pSLA                                              *int
+		pActive                                           *bool
+		pCreated, pUpdated                                *time.Time
+	)
+	err = rows.Scan(&data, &expiry,
+		&uID, &uEmail, &uName, &uRole, &uSupplierID, &uHash, &uDisabled, &uCreated, &uUpdated,
+		&pID, &pCode, &pName, &pContact, &pEmail, &pPhone, &pCurrency, &pTerms, &pSLA,
+		&pBackorder, &pChannel, &pThreshold, &pActive, &pCreated, &pUpdated)
+	if err != nil || uID == nil {
+		return data, expiry, nil, nil, err
+	}
+	user = &User{ID: *uID, Email: valueOr(uEmail), Name: valueOr(uName), Role: Role(valueOr(uRole)), SupplierID: uSupplierID,
+		PasswordHash: valueOr(uHash), DisabledAt: uDisabled, CreatedAt: valueOr(uCreated), UpdatedAt: valueOr(uUpdated)}
+	if pID != nil {
+		supplier = &Supplier{ID: *pID, Code: valueOr(pCode), Name: valueOr(pName), ContactName: valueOr(pContact), Email: valueOr(pEmail),
+			Phone: valueOr(pPhone), Currency: valueOr(pCurrency), PaymentTerms: valueOr(pTerms), AckSLAHours: valueOr(pSLA),
+			BackorderPolicy: valueOr(pBackorder), Channel: valueOr(pChannel), ApprovalThresholdMinor: pThreshold,
+			Active: valueOr(pActive), CreatedAt: valueOr(pCreated), UpdatedAt: valueOr(pUpdated)}
+	}
+	return data, expiry, user, supplier, nil
+}
+
+// valueOr is *p, or the zero value for a NULL column.
+func valueOr[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
 }
 
 // WithSessionMemo prepares ctx so that a Find followed by a Commit of the same
@@ -65,21 +133,29 @@ func (ss *SessionStore) Find(token string) ([]byte, bool, error) {
 	return ss.FindCtx(context.Background(), token)
 }
 
-// FindCtx returns live session data; expired rows are not found.
+// FindCtx returns live session data; expired rows are not found. With a
+// memo in ctx (WithSessionMemo) it also keeps the session's user and
+// supplier, read in the same query, for SessionUser.
 func (ss *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
-	var row WebSession
-	err := ss.store.db.WithContext(ctx).Select("token", "data", "expiry").
-		Where("token = ? AND expiry > ?", token, ss.store.Now()).Take(&row).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+	rows, err := ss.store.db.WithContext(ctx).Raw(sessionQuery, token, ss.store.Now()).Rows()
+	if err != nil {
+		return nil, false, fmt.Errorf("store: find session: %w", err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return nil, false, fmt.Errorf("store: find session: %w", err)
+		}
 		return nil, false, nil
 	}
+	data, expiry, user, supplier, err := scanSessionRow(rows)
 	if err != nil {
 		return nil, false, fmt.Errorf("store: find session: %w", err)
 	}
 	if seen, ok := ctx.Value(sessionSeenKey{}).(*sessionSeen); ok {
-		*seen = sessionSeen{token: token, data: row.Data, expiry: row.Expiry}
+		*seen = sessionSeen{token: token, data: data, expiry: expiry, user: user, supplier: supplier}
 	}
-	return row.Data, true, nil
+	return data, true, nil
 }
 
 // Commit is scs.Store.Commit.
