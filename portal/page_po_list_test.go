@@ -1,10 +1,12 @@
 package portal
 
 import (
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gin-gonic/gin"
 	"github.com/pogate/pogate/internal/store"
 )
 
@@ -50,5 +52,18 @@ func TestSelectOptionsEscapeAndSelect(t *testing.T) {
 	want := `<option value="partially_received" selected>partially received</option><option value="&#34;&gt;&lt;x&gt;">&#34;&gt;&lt;x&gt;</option>`
 	if got != want {
 		t.Errorf("options\n got %s\nwant %s", got, want)
+	}
+}
+
+func TestPagerWithoutCount(t *testing.T) {
+	c, _ := gin.CreateTestContext(httptest.NewRecorder())
+	c.Request = httptest.NewRequest("GET", "/pos?status=sent&page=3", nil)
+	pg := newPager(c, store.Page{Number: 3, Size: 50}, store.MoreRows)
+	if !pg.More || pg.Total != 0 || pg.From != 101 || pg.To != 150 || pg.PrevURL != "/pos?page=2&status=sent" || pg.NextURL != "/pos?page=4&status=sent" {
+		t.Errorf("uncounted pager = %+v", pg)
+	}
+	pg = newPager(c, store.Page{Number: 3, Size: 50}, 120) // the last page knows its total
+	if pg.More || pg.Total != 120 || pg.From != 101 || pg.To != 120 || pg.NextURL != "" {
+		t.Errorf("last page pager = %+v", pg)
 	}
 }

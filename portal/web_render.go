@@ -140,14 +140,25 @@ type pager struct {
 	Total            int64
 	From, To         int64
 	PrevURL, NextURL string
+	// More: orders follow this page but were not counted (Total unknown).
+	More bool
 }
 
+// newPager pages a list of total rows; total may be store.MoreRows for a
+// listing that did not count (a full page with more after it).
 func newPager(c *gin.Context, p store.Page, total int64) *pager {
 	n := max(p.Number, 1)
 	size := int64(p.Limit())
+	more := total == store.MoreRows
+	if more {
+		total = int64(n)*size + 1 // at least one row follows
+	}
 	pg := &pager{Total: total, From: int64(n-1)*size + 1, To: min(int64(n)*size, total)}
 	if total == 0 {
 		pg.From = 0
+	}
+	if more {
+		pg.Total, pg.More = 0, true
 	}
 	link := func(page int) string {
 		q := c.Request.URL.Query()
