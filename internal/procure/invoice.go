@@ -67,62 +67,83 @@ type InvoiceResult struct {
 // SubmitInvoice stores an invoice and matches it in the same transaction:
 // a matched invoice is queued for payment, one waiting for goods is
 // re-matched when they arrive, any other outcome goes to accounts payable
-// with its reasons.
+// with its reasons. It is a batch of one (see SubmitInvoices), so both give
+// the same result by construction.
 func (s *Service) SubmitInvoice(ctx context.Context, actor store.Actor, in InvoiceInput) (InvoiceResult, error) {
+	if err := requireInvoiceActor(actor); err != nil {
+		return InvoiceResult{}, err
+	}
+	if err := prepareInvoiceInput(actor, &in); err != nil {
+		return InvoiceResult{}, err
+	}
+	return s.submitPrepared(ctx, actor, in)
+}
+
+// submitPrepared submits one validated invoice in its own transaction.
+func (s *Service) submitPrepared(ctx context.Context, actor store.Actor, in InvoiceInput) (InvoiceResult, error) {
 	var res InvoiceResult
-	if !actor.IsSupplier() {
-		if err := require(actor, store.RoleBuyer, store.RoleAP); err != nil {
-			return res, err
-		}
-	} else {
-		in.SupplierID = actor.SupplierID
-	}
-	if err := validateInvoiceInput(&in); err != nil {
-		return res, err
-	}
 	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
-		po, err := s.invoicePO(tx, in)
+		subs, err := s.submitInvoicesTx(tx, actor, []InvoiceInput{in})
 		if err != nil {
 			return err
 		}
-		inv := store.Invoice{
-			SupplierID: in.SupplierID, Number: strings.TrimSpace(in.Number), NumberNormalised: matching.NormaliseInvoiceNumber(in.Number),
-			InvoiceDate: in.Date.UTC(), DueDate: in.DueDate, Currency: strings.ToUpper(in.Currency), CreditNote: in.CreditNote,
-			Source: in.Source, SourceRef: in.SourceRef, Status: store.InvoiceException, TaxMinor: in.TaxMinor, TotalMinor: in.TotalMinor,
-			UnconfidentFields: strings.Join(in.UnconfidentFields, ","),
-		}
-		if po.ID != 0 {
-			id := po.ID
-			inv.POID = &id
-		}
-		for _, l := range in.Lines {
-			il := store.InvoiceLine{SKU: l.SKU, VendorPart: l.VendorPart, Description: l.Description, Quantity: l.Quantity,
-				UnitPriceMicros: l.UnitPriceMicros, AmountMinor: l.AmountMinor}
-			if l.POLineID != 0 {
-				id := l.POLineID
-				il.POLineID = &id
-			}
-			inv.LinesMinor += l.AmountMinor
-			inv.Lines = append(inv.Lines, il)
-		}
-		for _, c := range in.Charges {
-			inv.ChargesMinor += c.AmountMinor
-			inv.Charges = append(inv.Charges, store.InvoiceCharge{Kind: "charge", Code: strings.ToUpper(c.Code), Description: c.Description, AmountMinor: c.AmountMinor})
-		}
-		for _, c := range in.Allowances {
-			inv.AllowancesMinor += c.AmountMinor
-			inv.Charges = append(inv.Charges, store.InvoiceCharge{Kind: "allowance", Code: strings.ToUpper(c.Code), Description: c.Description, AmountMinor: c.AmountMinor})
-		}
-		if err := tx.InsertInvoice(&inv); err != nil {
-			return err
-		}
-		if err := tx.Audit(actor, "invoice.received", "invoice", inv.ID, inv.SupplierID, nil, invoiceSnapshot(inv)); err != nil {
-			return err
-		}
-		res, err = s.matchTx(tx, actor, inv.ID)
-		return err
+		res = subs[0].res
+		return subs[0].err
 	})
 	return res, err
+}
+
+// requireInvoiceActor lets suppliers (users, tokens, EDI partners) invoice
+// for themselves, and buyers and accounts payable for any supplier.
+func requireInvoiceActor(actor store.Actor) error {
+	if actor.IsSupplier() {
+		return nil
+	}
+	return require(actor, store.RoleBuyer, store.RoleAP)
+}
+
+// prepareInvoiceInput forces a supplier actor's own supplier and validates.
+func prepareInvoiceInput(actor store.Actor, in *InvoiceInput) error {
+	if actor.IsSupplier() {
+		in.SupplierID = actor.SupplierID
+	}
+	return validateInvoiceInput(in)
+}
+
+// newInvoice is the invoice to store for in, billing po (nil: none), before
+// matching: status exception until the engine decides.
+func newInvoice(in InvoiceInput, po *store.PurchaseOrder) store.Invoice {
+	inv := store.Invoice{
+		SupplierID: in.SupplierID, Number: strings.TrimSpace(in.Number), NumberNormalised: matching.NormaliseInvoiceNumber(in.Number),
+		// as the database keeps it (microseconds, UTC), so a later invoice
+		// of the same batch sees it as it would after a commit
+		InvoiceDate: in.Date.UTC().Truncate(time.Microsecond), DueDate: in.DueDate, Currency: strings.ToUpper(in.Currency), CreditNote: in.CreditNote,
+		Source: in.Source, SourceRef: in.SourceRef, Status: store.InvoiceException, TaxMinor: in.TaxMinor, TotalMinor: in.TotalMinor,
+		UnconfidentFields: strings.Join(in.UnconfidentFields, ","), Version: 1,
+	}
+	if po != nil {
+		id := po.ID
+		inv.POID = &id
+	}
+	for i, l := range in.Lines {
+		il := store.InvoiceLine{LineNo: i + 1, SKU: l.SKU, VendorPart: l.VendorPart, Description: l.Description, Quantity: l.Quantity,
+			UnitPriceMicros: l.UnitPriceMicros, AmountMinor: l.AmountMinor}
+		if l.POLineID != 0 {
+			id := l.POLineID
+			il.POLineID = &id
+		}
+		inv.LinesMinor += l.AmountMinor
+		inv.Lines = append(inv.Lines, il)
+	}
+	for _, c := range in.Charges {
+		inv.ChargesMinor += c.AmountMinor
+		inv.Charges = append(inv.Charges, store.InvoiceCharge{Kind: "charge", Code: strings.ToUpper(c.Code), Description: c.Description, AmountMinor: c.AmountMinor})
+	}
+	for _, c := range in.Allowances {
+		inv.AllowancesMinor += c.AmountMinor
+		inv.Charges = append(inv.Charges, store.InvoiceCharge{Kind: "allowance", Code: strings.ToUpper(c.Code), Description: c.Description, AmountMinor: c.AmountMinor})
+	}
+	return inv
 }
 
 func validateInvoiceInput(in *InvoiceInput) error {
@@ -159,38 +180,6 @@ func validateInvoiceInput(in *InvoiceInput) error {
 		return fault.FieldErr("total", "tax and total are stated as positive numbers (use credit_note for credits)")
 	}
 	return nil
-}
-
-// invoicePO finds the PO an invoice bills, scoped to its supplier: by id,
-// by number, or through the PO line ids of its lines.
-func (s *Service) invoicePO(tx *store.Tx, in InvoiceInput) (store.PurchaseOrder, error) {
-	var po store.PurchaseOrder
-	q := tx.DB().Where("supplier_id = ?", in.SupplierID)
-	switch {
-	case in.POID != 0:
-		q = q.Where("id = ?", in.POID)
-	case strings.TrimSpace(in.PONumber) != "":
-		q = q.Where("number = ?", strings.TrimSpace(in.PONumber))
-	default:
-		for _, l := range in.Lines {
-			if l.POLineID != 0 {
-				var poID int64
-				tx.DB().Model(&store.POLine{}).Select("po_id").Where("id = ? AND supplier_id = ?", l.POLineID, in.SupplierID).Scan(&poID)
-				if poID != 0 {
-					return s.invoicePO(tx, InvoiceInput{SupplierID: in.SupplierID, POID: poID})
-				}
-			}
-		}
-		return po, nil // matched as an exception: no purchase order referenced
-	}
-	if err := q.Take(&po).Error; err != nil {
-		what := in.PONumber
-		if what == "" {
-			what = strconv.FormatInt(in.POID, 10)
-		}
-		return po, fault.FieldErr("po", "purchase order %s not found for this supplier", what)
-	}
-	return po, nil
 }
 
 func invoiceSnapshot(inv store.Invoice) map[string]any {

@@ -62,22 +62,14 @@ func (s *Service) matchTx(tx *store.Tx, actor store.Actor, invoiceID int64) (Inv
 	if err != nil {
 		return res, err
 	}
-	d := matching.Match(&in)
-	if inv.POID == nil {
-		d.Outcome = matching.Exception
-		d.Reasons = append(d.Reasons, matching.Reason{Code: "no_purchase_order", Message: "the invoice names no purchase order of yours; add the PO number"})
-	}
+	d, status := decide(&in, inv.POID != nil)
 	inJSON, _ := json.Marshal(in)
 	dJSON, _ := json.Marshal(d)
-	if err := tx.RecordMatchRun(store.MatchRun{InvoiceID: inv.ID, Outcome: string(d.Outcome), InputJSON: string(inJSON), DecisionJSON: string(dJSON)}); err != nil {
+	if err := tx.RecordMatchRuns([]store.MatchRun{{InvoiceID: inv.ID, Outcome: string(d.Outcome), InputJSON: string(inJSON), DecisionJSON: string(dJSON)}}); err != nil {
 		return res, err
 	}
-	status := map[matching.Outcome]string{matching.Matched: store.InvoiceMatched, matching.AwaitingReceipt: store.InvoiceAwaitingReceipt}[d.Outcome]
-	if status == "" {
-		status = store.InvoiceException
-	}
 	before := inv.Status
-	if err := tx.SaveInvoiceHeader(&inv, map[string]any{"status": status, "match_outcome": string(d.Outcome), "match_reasons": strings.Join(d.Messages(), "\n")}); err != nil {
+	if err := tx.SaveInvoiceHeader(&inv, matchFields(d, status)); err != nil {
 		return res, err
 	}
 	if err := tx.Audit(actor, "invoice.matched", "invoice", inv.ID, inv.SupplierID, map[string]string{"status": before},
@@ -91,9 +83,44 @@ func (s *Service) matchTx(tx *store.Tx, actor store.Actor, invoiceID int64) (Inv
 	return res, err
 }
 
+// decide runs the engine and maps its outcome to an invoice status. An
+// invoice that names no PO of its supplier cannot be matched.
+func decide(in *matching.Input, hasPO bool) (matching.Decision, string) {
+	d := matching.Match(in)
+	if !hasPO {
+		d.Outcome = matching.Exception
+		d.Reasons = append(d.Reasons, matching.Reason{Code: "no_purchase_order", Message: "the invoice names no purchase order of yours; add the PO number"})
+	}
+	status := map[matching.Outcome]string{matching.Matched: store.InvoiceMatched, matching.AwaitingReceipt: store.InvoiceAwaitingReceipt}[d.Outcome]
+	if status == "" {
+		status = store.InvoiceException
+	}
+	return d, status
+}
+
+// matchFields are the header columns a match run writes.
+func matchFields(d matching.Decision, status string) map[string]any {
+	return map[string]any{"status": status, "match_outcome": string(d.Outcome), "match_reasons": strings.Join(d.Messages(), "\n")}
+}
+
 // release puts an invoice in the payable queue once and records what it
 // claimed of each PO line.
 func (s *Service) release(tx *store.Tx, actor store.Actor, inv store.Invoice, d matching.Decision) (bool, error) {
+	amount := payableAmount(inv, d)
+	queued, err := tx.QueuePayable(store.Payable{InvoiceID: inv.ID, SupplierID: inv.SupplierID, Currency: inv.Currency, AmountMinor: amount, DueDate: inv.DueDate})
+	if err != nil || !queued {
+		return false, err
+	}
+	if err := tx.AddInvoicedQty(invoicedByLine(d, nil)); err != nil {
+		return false, err
+	}
+	return true, tx.Audit(actor, "payable.queued", "invoice", inv.ID, inv.SupplierID, nil, payableQueuedAudit(amount, inv.Currency))
+}
+
+// payableAmount is what a released invoice adds to the amount owed: the
+// engine's figure, or the stated total (negative for a credit note) for a
+// decision without one (an exception accepted before any run).
+func payableAmount(inv store.Invoice, d matching.Decision) int64 {
 	amount := d.Payable
 	if amount == 0 && inv.TotalMinor != 0 {
 		amount = inv.TotalMinor
@@ -101,85 +128,128 @@ func (s *Service) release(tx *store.Tx, actor store.Actor, inv store.Invoice, d 
 			amount = -amount
 		}
 	}
-	queued, err := tx.QueuePayable(store.Payable{InvoiceID: inv.ID, SupplierID: inv.SupplierID, Currency: inv.Currency, AmountMinor: amount, DueDate: inv.DueDate})
-	if err != nil || !queued {
-		return false, err
-	}
-	byLine := map[int64]int64{}
-	for _, e := range d.Effects() {
-		byLine[e.POLineID] += e.Qty
-	}
-	if err := tx.AddInvoicedQty(byLine); err != nil {
-		return false, err
-	}
-	return true, tx.Audit(actor, "payable.queued", "invoice", inv.ID, inv.SupplierID, nil, map[string]any{"amount_minor": amount, "currency": inv.Currency})
+	return amount
 }
 
-// matchInput gathers what the engine needs, under the PO lines' locks.
+func payableQueuedAudit(amount int64, currency string) map[string]any {
+	return map[string]any{"amount_minor": amount, "currency": currency}
+}
+
+// invoicedByLine adds a released decision's quantity effects per PO line
+// to into (a new map when nil) and returns it.
+func invoicedByLine(d matching.Decision, into map[int64]int64) map[int64]int64 {
+	if into == nil {
+		into = map[int64]int64{}
+	}
+	for _, e := range d.Effects() {
+		into[e.POLineID] += e.Qty
+	}
+	return into
+}
+
+// matchInput gathers what the engine needs for a stored invoice, under the
+// PO's and its lines' locks.
 func (s *Service) matchInput(tx *store.Tx, inv store.Invoice) (matching.Input, error) {
-	in := matching.Input{Invoice: matching.Invoice{ID: inv.ID, SupplierID: inv.SupplierID, Number: inv.Number, Date: inv.InvoiceDate,
-		Currency: inv.Currency, CreditNote: inv.CreditNote, Tax: inv.TaxMinor, Total: inv.TotalMinor}}
+	in := matching.Input{Invoice: engineInvoice(inv), PO: matching.PO{SupplierID: inv.SupplierID, Currency: inv.Currency}}
+	var lines []store.POLine
+	var skus map[int64]string
+	if inv.POID != nil {
+		pos, err := tx.LockPOsOf([]int64{inv.SupplierID}, []int64{*inv.POID}, nil)
+		if err != nil {
+			return in, err
+		}
+		if len(pos) == 0 || pos[0].SupplierID != inv.SupplierID {
+			return in, fault.New(fault.NotFound, "purchase order not found")
+		}
+		if lines, skus, err = tx.LockPOLinesWithSKU([]int64{pos[0].ID}); err != nil {
+			return in, err
+		}
+		in.PO = poSide(pos[0], lines, skus)
+	}
+	cands, err := tx.DuplicateCandidates([]store.DuplicateKey{duplicateKey(inv)})
+	if err != nil {
+		return in, err
+	}
+	in.Priors = priorsFor(cands, &inv)
+	if inv.POID == nil {
+		return in, nil
+	}
+	rules, err := tx.MatchToleranceRules([]int64{inv.SupplierID}, productIDsOf(lines))
+	if err != nil {
+		return in, err
+	}
+	in.Tolerances = tolerancesFor(rules, inv.SupplierID, lines, skus)
+	return in, nil
+}
+
+// engineInvoice is the engine's view of an invoice as stored.
+func engineInvoice(inv store.Invoice) matching.Invoice {
+	out := matching.Invoice{ID: inv.ID, SupplierID: inv.SupplierID, Number: inv.Number, Date: inv.InvoiceDate,
+		Currency: inv.Currency, CreditNote: inv.CreditNote, Tax: inv.TaxMinor, Total: inv.TotalMinor}
 	if inv.UnconfidentFields != "" {
-		in.Invoice.UnconfidentFields = strings.Split(inv.UnconfidentFields, ",")
+		out.UnconfidentFields = strings.Split(inv.UnconfidentFields, ",")
 	}
 	for _, l := range inv.Lines {
 		il := matching.InvoiceLine{SKU: l.SKU, VendorPart: l.VendorPart, Description: l.Description, Qty: l.Quantity, UnitPriceMicros: l.UnitPriceMicros, Amount: l.AmountMinor}
 		if l.POLineID != nil {
 			il.POLineID = *l.POLineID
 		}
-		in.Invoice.Lines = append(in.Invoice.Lines, il)
+		out.Lines = append(out.Lines, il)
 	}
 	for _, c := range inv.Charges {
 		mc := matching.Charge{Code: c.Code, Description: c.Description, Amount: c.AmountMinor}
 		if c.Kind == "allowance" {
-			in.Invoice.Allowances = append(in.Invoice.Allowances, mc)
+			out.Allowances = append(out.Allowances, mc)
 		} else {
-			in.Invoice.Charges = append(in.Invoice.Charges, mc)
+			out.Charges = append(out.Charges, mc)
 		}
 	}
-	priors, err := tx.DuplicateCandidates(inv.SupplierID, inv.ID, matching.NormaliseInvoiceNumber(inv.Number), inv.CreditNote, inv.TotalMinor)
-	if err != nil {
-		return in, err
+	return out
+}
+
+func duplicateKey(inv store.Invoice) store.DuplicateKey {
+	return store.DuplicateKey{SupplierID: inv.SupplierID, NumberNormalised: inv.NumberNormalised, TotalMinor: inv.TotalMinor}
+}
+
+// priorsFor picks, in order, the candidates (see store.DuplicateCandidates)
+// the duplicate check of inv looks at: other live documents of its
+// supplier and kind with its normalised number or its total.
+func priorsFor(cands []store.Invoice, inv *store.Invoice) []matching.PriorInvoice {
+	var out []matching.PriorInvoice
+	for i := range cands {
+		p := &cands[i]
+		if p.SupplierID != inv.SupplierID || p.ID == inv.ID || p.CreditNote != inv.CreditNote ||
+			(p.TotalMinor != inv.TotalMinor && (inv.NumberNormalised == "" || p.NumberNormalised != inv.NumberNormalised)) {
+			continue
+		}
+		// UTC as stored and as the invoice's own date: PostgreSQL's driver
+		// answers in the process's zone, which would move the civil day the
+		// near-duplicate window counts.
+		out = append(out, matching.PriorInvoice{ID: p.ID, Number: p.Number, Date: p.InvoiceDate.UTC(), Currency: p.Currency, Total: p.TotalMinor, CreditNote: p.CreditNote})
 	}
-	for _, p := range priors {
-		in.Priors = append(in.Priors, matching.PriorInvoice{ID: p.ID, Number: p.Number, Date: p.InvoiceDate, Currency: p.Currency, Total: p.TotalMinor, CreditNote: p.CreditNote})
-	}
-	in.PO = matching.PO{SupplierID: inv.SupplierID, Currency: inv.Currency}
-	if inv.POID == nil {
-		return in, nil
-	}
-	po, err := tx.LockPO(*inv.POID, inv.SupplierID)
-	if err != nil {
-		return in, err
-	}
-	lines, skus, err := tx.LockPOLinesWithSKU(po.ID)
-	if err != nil {
-		return in, err
-	}
-	productIDs := make([]int64, 0, len(lines))
-	for _, l := range lines {
-		productIDs = append(productIDs, l.ProductID)
-	}
+	return out
+}
+
+// poSide is the engine's view of a PO and its lines (in line order) with
+// their products' SKUs.
+func poSide(po store.PurchaseOrder, lines []store.POLine, skus map[int64]string) matching.PO {
 	closed := po.Status == store.POStatusClosed || po.Status == store.POStatusReceived || po.Status == store.POStatusCancelled
-	in.PO = matching.PO{ID: po.ID, SupplierID: po.SupplierID, Currency: po.Currency}
+	out := matching.PO{ID: po.ID, SupplierID: po.SupplierID, Currency: po.Currency, Lines: make([]matching.POLine, 0, len(lines))}
 	for _, l := range lines {
-		in.PO.Lines = append(in.PO.Lines, matching.POLine{ID: l.ID, SKU: skus[l.ProductID], VendorPart: l.SupplierPart,
+		out.Lines = append(out.Lines, matching.POLine{ID: l.ID, SKU: skus[l.ProductID], VendorPart: l.SupplierPart,
 			OrderedQty: l.Quantity - l.CancelledQty, ReceivedQty: l.ReceivedQty, InvoicedQty: l.InvoicedQty, UnitPriceMicros: l.UnitPriceMicros,
 			ReceiptClosed: closed || l.ReceivedQty+l.CancelledQty >= l.Quantity})
 	}
-	in.Tolerances, err = tolerancesTx(tx, inv.SupplierID, productIDs, skus)
-	return in, err
+	return out
 }
 
-// tolerancesTx turns stored tolerance rules into the engine's three levels.
-func tolerancesTx(tx *store.Tx, supplierID int64, productIDs []int64, skus map[int64]string) (matching.Tolerances, error) {
-	var rules []store.ToleranceRule
-	q := tx.DB().Where("(supplier_id IS NULL AND product_id IS NULL) OR (supplier_id = ? AND product_id IS NULL)", supplierID)
-	if len(productIDs) > 0 {
-		q = q.Or("supplier_id IS NULL AND product_id IN ?", productIDs)
-	}
-	if err := q.Find(&rules).Error; err != nil {
-		return matching.Tolerances{}, fault.Wrap(fault.Internal, err, "reading tolerances")
+// tolerancesFor turns the stored rules (store.MatchToleranceRules) that
+// apply to an invoice of supplierID over the PO lines into the engine's
+// three levels.
+func tolerancesFor(rules []store.ToleranceRule, supplierID int64, lines []store.POLine, skus map[int64]string) matching.Tolerances {
+	onPO := make(map[int64]bool, len(lines))
+	for _, l := range lines {
+		onPO[l.ProductID] = true
 	}
 	t := matching.Tolerances{SKU: map[string]matching.Policy{}}
 	apply := func(p *matching.Policy, r store.ToleranceRule) {
@@ -191,18 +261,18 @@ func tolerancesTx(tx *store.Tx, supplierID int64, productIDs []int64, skus map[i
 	}
 	for _, r := range rules {
 		switch {
-		case r.SupplierID != nil:
+		case r.SupplierID != nil && r.ProductID == nil && *r.SupplierID == supplierID:
 			apply(&t.Supplier, r)
-		case r.ProductID != nil:
+		case r.SupplierID == nil && r.ProductID != nil && onPO[*r.ProductID]:
 			sku := skus[*r.ProductID]
 			pol := t.SKU[sku]
 			apply(&pol, r)
 			t.SKU[sku] = pol
-		default:
+		case r.SupplierID == nil && r.ProductID == nil:
 			apply(&t.Brand, r)
 		}
 	}
-	return t, nil
+	return t
 }
 
 func latestRunTx(tx *store.Tx, invoiceID int64) (store.MatchRun, error) {

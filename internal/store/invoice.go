@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -117,22 +118,38 @@ func init() {
 	RegisterModel(&Payable{})
 }
 
-// InsertInvoice stores an invoice with its lines and charges.
-func (tx *Tx) InsertInvoice(inv *Invoice) error {
-	if err := requireSupplier(inv.SupplierID); err != nil {
-		return err
+// InsertInvoices stores invoices with their lines and charges as written
+// (status and match fields included), with one multi-row INSERT per table
+// and batch: a batch of invoices costs a few round trips, not a few per
+// invoice. IDs are set on the invoices, lines and charges.
+func (tx *Tx) InsertInvoices(invs []Invoice) error {
+	var nLines, nCharges int
+	for i := range invs {
+		if err := requireSupplier(invs[i].SupplierID); err != nil {
+			return err
+		}
+		nLines += len(invs[i].Lines)
+		nCharges += len(invs[i].Charges)
 	}
-	lines, charges := inv.Lines, inv.Charges
-	inv.Lines, inv.Charges = nil, nil
-	inv.Version = 1
-	if err := tx.db.Create(inv).Error; err != nil {
-		return notFound(err, "invoice")
+	if len(invs) == 0 {
+		return nil
 	}
-	for i := range lines {
-		lines[i].ID, lines[i].InvoiceID, lines[i].LineNo = 0, inv.ID, i+1
+	if err := tx.db.Omit(clause.Associations).CreateInBatches(&invs, tx.BatchSize()).Error; err != nil {
+		return notFound(err, "invoices")
 	}
-	for i := range charges {
-		charges[i].ID, charges[i].InvoiceID = 0, inv.ID
+	// One slice per table, so one INSERT carries the lines of many
+	// invoices; each invoice keeps a window of it, with the new ids.
+	lines := make([]InvoiceLine, 0, nLines)
+	charges := make([]InvoiceCharge, 0, nCharges)
+	for _, inv := range invs {
+		for i, l := range inv.Lines {
+			l.ID, l.InvoiceID, l.LineNo = 0, inv.ID, i+1
+			lines = append(lines, l)
+		}
+		for _, c := range inv.Charges {
+			c.ID, c.InvoiceID = 0, inv.ID
+			charges = append(charges, c)
+		}
 	}
 	if len(lines) > 0 {
 		if err := tx.db.CreateInBatches(&lines, tx.BatchSize()).Error; err != nil {
@@ -140,11 +157,15 @@ func (tx *Tx) InsertInvoice(inv *Invoice) error {
 		}
 	}
 	if len(charges) > 0 {
-		if err := tx.db.Create(&charges).Error; err != nil {
+		if err := tx.db.CreateInBatches(&charges, tx.BatchSize()).Error; err != nil {
 			return notFound(err, "invoice charges")
 		}
 	}
-	inv.Lines, inv.Charges = lines, charges
+	for i := range invs {
+		n, m := len(invs[i].Lines), len(invs[i].Charges)
+		invs[i].Lines, lines = lines[:n:n], lines[n:]
+		invs[i].Charges, charges = charges[:m:m], charges[m:]
+	}
 	return nil
 }
 
@@ -221,25 +242,59 @@ func setInvoiceField(inv *Invoice, col string, v any) bool {
 	return true
 }
 
-// DuplicateCandidates lists the supplier's live documents (not rejected,
-// other than exceptID, of the same kind) that the duplicate check could
-// flag: the same normalised number, or the same total (a near-duplicate
-// also needs the same currency and a close date, which the engine decides).
-// Both are indexed look-ups, so the cost does not grow with the supplier's
-// history, and the result is a superset of what the engine flags.
-func (tx *Tx) DuplicateCandidates(supplierID, exceptID int64, numberNormalised string, creditNote bool, totalMinor int64) ([]Invoice, error) {
-	// Two indexed arms joined by UNION: SQLite does not turn an OR across
-	// two indexes into index look-ups and would scan the supplier's history.
-	const cols = "SELECT id, number, number_normalised, invoice_date, currency, total_minor, credit_note FROM invoices " +
-		"WHERE supplier_id = ? AND id <> ? AND status <> ? AND credit_note = ? AND "
-	sql := cols + "total_minor = ?"
-	args := []any{supplierID, exceptID, InvoiceRejected, creditNote, totalMinor}
-	if numberNormalised != "" {
-		sql += " UNION " + cols + "number_normalised = ?"
-		args = append(args, supplierID, exceptID, InvoiceRejected, creditNote, numberNormalised)
+// DuplicateKey is what the duplicate check of one invoice looks for.
+type DuplicateKey struct {
+	SupplierID       int64
+	NumberNormalised string
+	TotalMinor       int64
+}
+
+// DuplicateCandidates lists, in id order, the live documents (not
+// rejected) of the keys' suppliers that the duplicate check of those
+// invoices could flag: the same normalised number, or the same total (a
+// near-duplicate also needs the same kind, currency and a close date, which
+// the caller and the engine decide). One query serves a whole batch; per
+// supplier it is two indexed look-ups, so the cost does not grow with the
+// supplier's history. The result is a superset of what the engine flags.
+func (tx *Tx) DuplicateCandidates(keys []DuplicateKey) ([]Invoice, error) {
+	type lookups struct {
+		totals  []int64
+		numbers []string
+	}
+	bySupplier := map[int64]*lookups{}
+	var suppliers []int64
+	for _, k := range keys {
+		l := bySupplier[k.SupplierID]
+		if l == nil {
+			l = &lookups{}
+			bySupplier[k.SupplierID] = l
+			suppliers = append(suppliers, k.SupplierID)
+		}
+		l.totals = append(l.totals, k.TotalMinor)
+		if k.NumberNormalised != "" {
+			l.numbers = append(l.numbers, k.NumberNormalised)
+		}
+	}
+	if len(suppliers) == 0 {
+		return nil, nil
+	}
+	// Indexed arms joined by UNION: SQLite does not turn an OR across two
+	// indexes into index look-ups and would scan the supplier's history.
+	const cols = "SELECT id, supplier_id, number, number_normalised, invoice_date, currency, total_minor, credit_note FROM invoices " +
+		"WHERE supplier_id = ? AND status <> ? AND "
+	var arms []string
+	var args []any
+	for _, sid := range suppliers {
+		l := bySupplier[sid]
+		arms = append(arms, cols+"total_minor IN ?")
+		args = append(args, sid, InvoiceRejected, l.totals)
+		if len(l.numbers) > 0 {
+			arms = append(arms, cols+"number_normalised IN ?")
+			args = append(args, sid, InvoiceRejected, l.numbers)
+		}
 	}
 	var out []Invoice
-	err := tx.db.Raw(sql+" ORDER BY id", args...).Scan(&out).Error
+	err := tx.db.Raw(strings.Join(arms, " UNION ")+" ORDER BY id", args...).Scan(&out).Error
 	return out, notFound(err, "invoices")
 }
 
@@ -250,27 +305,56 @@ func (tx *Tx) InvoicesAwaitingReceipt(poID int64) ([]int64, error) {
 	return ids, notFound(err, "invoices")
 }
 
-// LockPOLinesByID locks the given PO lines (PostgreSQL) and returns them.
-func (tx *Tx) LockPOLinesByID(ids []int64) ([]POLine, error) {
-	var out []POLine
-	if len(ids) == 0 {
+// LockPOsOf locks, in id order, the purchase orders of the given suppliers
+// that have one of the ids or numbers (row locks on PostgreSQL; SQLite
+// serialises writers) and returns their headers without lines. A batch
+// locks every PO it bills in one statement, and the fixed order keeps two
+// batches over the same POs from deadlocking. Callers check that each PO
+// belongs to the supplier that named it.
+func (tx *Tx) LockPOsOf(supplierIDs, ids []int64, numbers []string) ([]PurchaseOrder, error) {
+	var out []PurchaseOrder
+	if len(supplierIDs) == 0 || len(ids)+len(numbers) == 0 {
 		return nil, nil
 	}
-	err := tx.store.forUpdate(tx.db.Where("id IN ?", ids)).Order("id").Find(&out).Error
+	q := tx.db.Where("supplier_id IN ?", supplierIDs)
+	switch {
+	case len(ids) > 0 && len(numbers) > 0:
+		q = q.Where("id IN ? OR number IN ?", ids, numbers)
+	case len(ids) > 0:
+		q = q.Where("id IN ?", ids)
+	default:
+		q = q.Where("number IN ?", numbers)
+	}
+	err := tx.store.forUpdate(q).Order("id").Find(&out).Error
+	return out, notFound(err, "purchase orders")
+}
+
+// POLineOwners returns the given PO lines' ids with their PO and supplier
+// (nothing else), for invoices that name PO lines but no PO.
+func (tx *Tx) POLineOwners(lineIDs []int64) ([]POLine, error) {
+	var out []POLine
+	if len(lineIDs) == 0 {
+		return nil, nil
+	}
+	err := tx.db.Select("id", "po_id", "supplier_id").Where("id IN ?", lineIDs).Find(&out).Error
 	return out, notFound(err, "purchase order lines")
 }
 
-// LockPOLinesWithSKU locks a PO's lines (PostgreSQL; only the line rows,
-// not the products) and returns them in line order with their products'
-// SKUs, in one query.
-func (tx *Tx) LockPOLinesWithSKU(poID int64) ([]POLine, map[int64]string, error) {
+// LockPOLinesWithSKU locks the lines of the given POs (PostgreSQL; only the
+// line rows, not the products) and returns them in PO and line order with
+// their products' SKUs, in one query. Lock the POs first (LockPOsOf), as
+// receipts do, so lines are only ever locked under their PO's lock.
+func (tx *Tx) LockPOLinesWithSKU(poIDs []int64) ([]POLine, map[int64]string, error) {
+	if len(poIDs) == 0 {
+		return nil, nil, nil
+	}
 	var rows []struct {
 		POLine     `gorm:"embedded"`
 		ProductSKU string
 	}
 	q := tx.db.Table("po_lines").Select("po_lines.*, products.sku AS product_sku").
 		Joins("JOIN products ON products.id = po_lines.product_id").
-		Where("po_lines.po_id = ?", poID).Order("po_lines.line_no")
+		Where("po_lines.po_id IN ?", poIDs).Order("po_lines.po_id, po_lines.line_no")
 	if tx.store.dialect == Postgres {
 		q = q.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate, Table: clause.Table{Name: "po_lines"}})
 	}
@@ -286,35 +370,58 @@ func (tx *Tx) LockPOLinesWithSKU(poID int64) ([]POLine, map[int64]string, error)
 	return lines, skus, nil
 }
 
-// AddInvoicedQty adds quantities to PO lines' invoiced_qty in one statement.
-func (tx *Tx) AddInvoicedQty(byLine map[int64]int64) error {
-	if len(byLine) == 0 {
-		return nil
+// MatchToleranceRules returns the tolerance rules any of the given
+// suppliers' invoices over the given products can use: the brand's, the
+// suppliers' and the products' (in id order; the caller picks per invoice).
+func (tx *Tx) MatchToleranceRules(supplierIDs, productIDs []int64) ([]ToleranceRule, error) {
+	var rules []ToleranceRule
+	q := tx.db.Where("(supplier_id IS NULL AND product_id IS NULL) OR (supplier_id IN ? AND product_id IS NULL)", supplierIDs)
+	if len(productIDs) > 0 {
+		q = q.Or("supplier_id IS NULL AND product_id IN ?", productIDs)
 	}
-	var sb strings.Builder
-	args := make([]any, 0, 3*len(byLine))
+	err := q.Order("id").Find(&rules).Error
+	return rules, notFound(err, "tolerance rules")
+}
+
+// AddInvoicedQty adds quantities to PO lines' invoiced_qty, one statement
+// per BatchSize lines. Lines go in id order, so the same shape of update is
+// the same SQL text (PostgreSQL's prepared statement cache hits).
+func (tx *Tx) AddInvoicedQty(byLine map[int64]int64) error {
 	ids := make([]int64, 0, len(byLine))
-	sb.WriteString("invoiced_qty + CASE id")
-	for id, q := range byLine {
-		sb.WriteString(" WHEN ? THEN ?")
-		args = append(args, id, q)
+	for id := range byLine {
 		ids = append(ids, id)
 	}
-	sb.WriteString(" ELSE 0 END")
-	res := tx.db.Model(&POLine{}).Where("id IN ?", ids).Update("invoiced_qty", clause.Expr{SQL: sb.String(), Vars: args})
-	if res.Error != nil {
-		return fault.Wrap(fault.Internal, res.Error, "recording invoiced quantity")
-	}
-	if res.RowsAffected != int64(len(ids)) {
-		return fault.New(fault.Internal, "recording invoiced quantity: %s", fmt.Sprintf("%d of %d lines updated", res.RowsAffected, len(ids)))
+	slices.Sort(ids)
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), tx.BatchSize())]
+		ids = ids[len(chunk):]
+		var sb strings.Builder
+		args := make([]any, 0, 2*len(chunk))
+		sb.WriteString("invoiced_qty + CASE id")
+		for _, id := range chunk {
+			sb.WriteString(" WHEN ? THEN ?")
+			args = append(args, id, byLine[id])
+		}
+		sb.WriteString(" ELSE 0 END")
+		res := tx.db.Model(&POLine{}).Where("id IN ?", chunk).Update("invoiced_qty", clause.Expr{SQL: sb.String(), Vars: args})
+		if res.Error != nil {
+			return fault.Wrap(fault.Internal, res.Error, "recording invoiced quantity")
+		}
+		if res.RowsAffected != int64(len(chunk)) {
+			return fault.New(fault.Internal, "recording invoiced quantity: %s", fmt.Sprintf("%d of %d lines updated", res.RowsAffected, len(chunk)))
+		}
 	}
 	return nil
 }
 
-// RecordMatchRun appends a match run.
-func (tx *Tx) RecordMatchRun(r MatchRun) error {
-	r.RunAt = tx.Now()
-	return notFound(tx.db.Create(&r).Error, "match run")
+// RecordMatchRuns appends match runs, run now, in one multi-row INSERT per
+// batch.
+func (tx *Tx) RecordMatchRuns(runs []MatchRun) error {
+	now := tx.Now()
+	for i := range runs {
+		runs[i].RunAt = now
+	}
+	return notFound(tx.db.CreateInBatches(&runs, tx.BatchSize()).Error, "match runs")
 }
 
 // QueuePayable puts an invoice in the payable queue once; false when it was
@@ -327,6 +434,18 @@ func (tx *Tx) QueuePayable(p Payable) (bool, error) {
 		return false, notFound(res.Error, "payable")
 	}
 	return res.RowsAffected == 1, nil
+}
+
+// QueueNewPayables queues invoices inserted in this transaction, in one
+// multi-row INSERT per batch. No other transaction can see those invoices
+// yet, so none can have queued them; the unique index still refuses a
+// second row.
+func (tx *Tx) QueueNewPayables(ps []Payable) error {
+	now := tx.Now()
+	for i := range ps {
+		ps[i].Status, ps[i].QueuedAt = "queued", now
+	}
+	return notFound(tx.db.CreateInBatches(&ps, tx.BatchSize()).Error, "payables")
 }
 
 // InvoiceFilter narrows an invoice listing.

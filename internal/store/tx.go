@@ -83,6 +83,19 @@ func (tx *Tx) Now() time.Time { return tx.store.Now() }
 // Audit appends an audit event in this transaction. before and after are
 // marshalled to JSON; nil leaves them empty.
 func (tx *Tx) Audit(actor Actor, action, entity string, entityID, supplierID int64, before, after any) error {
+	ev, err := tx.AuditEvent(actor, action, entity, entityID, supplierID, before, after)
+	if err != nil {
+		return err
+	}
+	if err := tx.db.Create(&ev).Error; err != nil {
+		return fmt.Errorf("store: audit %s %s/%d: %w", action, entity, entityID, err)
+	}
+	return nil
+}
+
+// AuditEvent builds the event Audit would append, for AppendAudit: a
+// command that changes many records writes their events in one INSERT.
+func (tx *Tx) AuditEvent(actor Actor, action, entity string, entityID, supplierID int64, before, after any) (AuditEvent, error) {
 	ev := AuditEvent{
 		At: tx.store.Now(), ActorKind: string(actor.Kind), ActorLabel: actor.Label,
 		Channel: actor.Channel, Action: action, Entity: entity, EntityID: entityID,
@@ -103,13 +116,22 @@ func (tx *Tx) Audit(actor Actor, action, entity string, entityID, supplierID int
 	}
 	var err error
 	if ev.BeforeJSON, err = marshalOrEmpty(before); err != nil {
-		return err
+		return ev, err
 	}
 	if ev.AfterJSON, err = marshalOrEmpty(after); err != nil {
-		return err
+		return ev, err
 	}
-	if err := tx.db.Create(&ev).Error; err != nil {
-		return fmt.Errorf("store: audit %s %s/%d: %w", action, entity, entityID, err)
+	return ev, nil
+}
+
+// AppendAudit appends events built by AuditEvent, in order, in this
+// transaction, with one multi-row INSERT per batch.
+func (tx *Tx) AppendAudit(evs []AuditEvent) error {
+	if len(evs) == 0 {
+		return nil
+	}
+	if err := tx.db.CreateInBatches(&evs, tx.BatchSize()).Error; err != nil {
+		return fmt.Errorf("store: audit %d events: %w", len(evs), err)
 	}
 	return nil
 }
