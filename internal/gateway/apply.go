@@ -9,6 +9,7 @@ import (
 
 	"github.com/pogate/pogate/edi"
 	"github.com/pogate/pogate/internal/fault"
+	"github.com/pogate/pogate/internal/procure"
 	"github.com/pogate/pogate/internal/store"
 	"gorm.io/gorm"
 )
@@ -61,11 +62,69 @@ func (g *Gateway) applyFile(ctx context.Context, fileID int64) error {
 	if err != nil {
 		return err
 	}
-	for _, r := range rows {
+	batcher, batches := g.core.(InvoiceBatcher)
+	for i := 0; i < len(rows); {
+		r := rows[i]
 		if r.Status != store.EDITxReceived {
+			i++
+			continue
+		}
+		if batches && r.SetID == "810" {
+			// An 810 file often carries hundreds of invoices: apply the
+			// run of them that follows in one call.
+			j := i + 1
+			for j < len(rows) && j-i < procure.MaxInvoiceBatch && rows[j].SetID == "810" &&
+				rows[j].Status == store.EDITxReceived && derefID(rows[j].PartnerID) == derefID(r.PartnerID) {
+				j++
+			}
+			if err := g.applyInvoices(ctx, batcher, rows[i:j]); err != nil {
+				return err
+			}
+			i = j
 			continue
 		}
 		if err := g.applySet(ctx, r); err != nil {
+			return err
+		}
+		i++
+	}
+	return nil
+}
+
+// applyInvoices applies 810 sets of one partner with one batch call, then
+// settles each set as applySet would have.
+func (g *Gateway) applyInvoices(ctx context.Context, core InvoiceBatcher, rows []store.EDITransaction) error {
+	p, err := g.store.EDIPartnerByID(ctx, derefID(rows[0].PartnerID))
+	if err != nil {
+		return err
+	}
+	var (
+		cmds []InvoiceCommand
+		sets []store.EDITransaction
+	)
+	for _, r := range rows {
+		var cmd InvoiceCommand
+		if err := json.Unmarshal([]byte(r.CommandJSON), &cmd); err != nil {
+			if err := g.settleSet(ctx, r, store.EDITxException, "stored command unreadable: "+err.Error(), Applied{}); err != nil {
+				return err
+			}
+			continue
+		}
+		var resolveErr error
+		if cmd.POID, resolveErr = g.resolvePO(ctx, cmd.PONumber, derefID(r.SupplierID)); resolveErr != nil {
+			if err := g.settleCall(ctx, r, Applied{}, resolveErr); err != nil {
+				return err
+			}
+			continue
+		}
+		cmds, sets = append(cmds, cmd), append(sets, r)
+	}
+	if len(cmds) == 0 {
+		return nil
+	}
+	results := core.SubmitInvoices(ctx, partnerActor(p), cmds)
+	for k, r := range sets {
+		if err := g.settleCall(ctx, r, results[k].Applied, results[k].Err); err != nil {
 			return err
 		}
 	}
@@ -122,6 +181,13 @@ func (g *Gateway) applySet(ctx context.Context, r store.EDITransaction) error {
 	default:
 		return g.settleSet(ctx, r, store.EDITxIgnored, "transaction set "+r.SetID+" is not handled inbound", Applied{})
 	}
+	return g.settleCall(ctx, r, applied, callErr)
+}
+
+// settleCall records what a core call did with a set: applied, mapped
+// (no core yet), parked (its PO is not there yet) or an exception; only
+// database failures are returned.
+func (g *Gateway) settleCall(ctx context.Context, r store.EDITransaction, applied Applied, callErr error) error {
 	switch {
 	case callErr == nil:
 		return g.settleSet(ctx, r, store.EDITxApplied, "", applied)

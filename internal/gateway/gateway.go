@@ -55,6 +55,18 @@ type Core interface {
 	SubmitInvoice(ctx context.Context, actor store.Actor, cmd InvoiceCommand) (Applied, error)
 }
 
+// InvoiceBatcher is a Core that applies many 810s in one call. The result
+// for cmds[i] is results[i]; an error there is that invoice's alone.
+type InvoiceBatcher interface {
+	SubmitInvoices(ctx context.Context, actor store.Actor, cmds []InvoiceCommand) []CallResult
+}
+
+// CallResult is the outcome of one command of a batch call.
+type CallResult struct {
+	Applied Applied
+	Err     error
+}
+
 // Applied names the record a command created or changed.
 type Applied struct {
 	Entity string

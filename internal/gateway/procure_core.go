@@ -105,6 +105,63 @@ func (c ProcureCore) SubmitInvoice(ctx context.Context, actor store.Actor, cmd I
 	return Applied{Entity: "invoice", ID: res.Invoice.ID}, nil
 }
 
+// SubmitInvoices records many 810s with procure.SubmitInvoices (same
+// results as SubmitInvoice for each in turn, in a few statements per
+// table); invoices already stored from their set (a replay) are taken as
+// applied, found with one query.
+func (c ProcureCore) SubmitInvoices(ctx context.Context, actor store.Actor, cmds []InvoiceCommand) []CallResult {
+	out := make([]CallResult, len(cmds))
+	bySupplier := map[int64][]string{}
+	for _, cmd := range cmds {
+		bySupplier[cmd.SupplierID] = append(bySupplier[cmd.SupplierID], cmd.SourceRef)
+	}
+	type key struct {
+		supplierID int64
+		ref        string
+	}
+	stored := map[key]int64{}
+	for supplierID, refs := range bySupplier {
+		var rows []store.Invoice
+		err := c.Service.Store.DB(ctx).Select("id", "source_ref").
+			Where("supplier_id = ? AND source = ? AND source_ref IN ?", supplierID, "edi", refs).Find(&rows).Error
+		if err != nil {
+			for i := range out {
+				out[i].Err = fmt.Errorf("gateway: looking for invoices already stored: %w", err)
+			}
+			return out
+		}
+		for _, r := range rows {
+			stored[key{supplierID, r.SourceRef}] = r.ID
+		}
+	}
+	var (
+		ins []procure.InvoiceInput
+		at  []int
+	)
+	for i, cmd := range cmds {
+		if id, ok := stored[key{cmd.SupplierID, cmd.SourceRef}]; ok {
+			out[i].Applied = Applied{Entity: "invoice", ID: id}
+			continue
+		}
+		ins, at = append(ins, InvoiceInputOf(cmd)), append(at, i)
+	}
+	for lo := 0; lo < len(ins); lo += procure.MaxInvoiceBatch {
+		hi := min(lo+procure.MaxInvoiceBatch, len(ins))
+		outcomes, err := c.Service.SubmitInvoices(ctx, actor, ins[lo:hi])
+		for k := lo; k < hi; k++ {
+			switch {
+			case err != nil:
+				out[at[k]].Err = err
+			case outcomes[k-lo].Err != nil:
+				out[at[k]].Err = outcomes[k-lo].Err
+			default:
+				out[at[k]].Applied = Applied{Entity: "invoice", ID: outcomes[k-lo].Invoice.ID}
+			}
+		}
+	}
+	return out
+}
+
 // InvoiceInputOf is the procure invoice of a mapped 810: lines name their
 // PO line by our SKU (IT1 BP) and the supplier's part; allowances are
 // listed apart as positive amounts.
