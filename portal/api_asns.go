@@ -103,22 +103,16 @@ func (s *Server) apiListASNs(c *gin.Context) {
 		return
 	}
 	f := store.ASNFilter{Status: c.Query("status")}
-	if v := c.Query("po_id"); v != "" {
-		if f.POID, err = strconv.ParseInt(v, 10, 64); err != nil {
-			s.fail(c, fieldErr("po_id", "must be a number"))
-			return
-		}
+	if f.POID, err = queryID(c, "po_id"); err != nil {
+		s.fail(c, err)
+		return
 	}
 	asns, total, err := s.Procure.ListASNs(c, actorOf(c), f, page)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	out := make([]asnJSON, len(asns))
-	for i, a := range asns {
-		out[i] = asnView(a)
-	}
-	c.JSON(http.StatusOK, newList(out, total, page))
+	c.JSON(http.StatusOK, listOf(asns, total, page, asnView))
 }
 
 func (s *Server) apiGetASN(c *gin.Context) {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 	"github.com/pogate/pogate/internal/procure"
@@ -26,13 +25,9 @@ func (s *Server) apiListCatalog(c *gin.Context) {
 	}
 	var f store.CatalogFilter
 	for name, dst := range map[string]*int64{"supplier_id": &f.SupplierID, "product_id": &f.ProductID} {
-		if v := c.Query(name); v != "" {
-			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil {
-				s.fail(c, fieldErr(name, "must be a number"))
-				return
-			}
-			*dst = n
+		if *dst, err = queryID(c, name); err != nil {
+			s.fail(c, err)
+			return
 		}
 	}
 	a := actorOf(c)
@@ -47,11 +42,7 @@ func (s *Server) apiListCatalog(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	out := make([]catalogItemJSON, len(items))
-	for i, it := range items {
-		out[i] = catalogItemView(it)
-	}
-	c.JSON(http.StatusOK, newList(out, total, page))
+	c.JSON(http.StatusOK, listOf(items, total, page, catalogItemView))
 }
 
 // importFailure carries the row errors into the JSON error's details.

@@ -110,11 +110,7 @@ func (s *Server) apiListEDIFiles(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	out := make([]ediFileJSON, len(files))
-	for i, f := range files {
-		out[i] = ediFileView(f)
-	}
-	c.JSON(http.StatusOK, newList(out, total, page))
+	c.JSON(http.StatusOK, listOf(files, total, page, ediFileView))
 }
 
 func (s *Server) apiGetEDIFile(c *gin.Context) {

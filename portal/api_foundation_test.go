@@ -257,3 +257,21 @@ func TestHealthz(t *testing.T) {
 		t.Fatalf("metrics: %d", m.status)
 	}
 }
+
+// Every id filter of the list endpoints refuses a value that is not a
+// positive number, naming the parameter, instead of listing nothing (the
+// OpenAPI validation answers first; queryID holds the same rule for a
+// route whose document would lose it).
+func TestAPIListIDFiltersRefuseBadValues(t *testing.T) {
+	h := newAPIHarness(t)
+	for _, path := range []string{
+		"/api/v1/purchase-orders?supplier_id=abc", "/api/v1/invoices?po_id=0", "/api/v1/invoices?supplier_id=-3",
+		"/api/v1/asns?po_id=x", "/api/v1/receipts?asn_id=1.5", "/api/v1/catalog-items?product_id=abc", "/api/v1/stock-levels?product_id=0",
+	} {
+		r := h.json("admin", "GET", path, "")
+		param := path[strings.Index(path, "?")+1 : strings.Index(path, "=")]
+		if r.status != 400 || !strings.Contains(r.body, `"invalid"`) || !strings.Contains(r.body, param) {
+			t.Errorf("GET %s: %d %s (want 400 naming %s)", path, r.status, r.body, param)
+		}
+	}
+}

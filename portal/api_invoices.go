@@ -190,28 +190,20 @@ func (s *Server) apiListInvoices(c *gin.Context) {
 	if v := c.Query("status"); v != "" {
 		f.Statuses = strings.Split(v, ",")
 	}
-	if v := c.Query("po_id"); v != "" {
-		if f.POID, err = strconv.ParseInt(v, 10, 64); err != nil {
-			s.fail(c, fieldErr("po_id", "must be a number"))
-			return
-		}
+	if f.POID, err = queryID(c, "po_id"); err != nil {
+		s.fail(c, err)
+		return
 	}
-	if v := c.Query("supplier_id"); v != "" {
-		if f.SupplierID, err = strconv.ParseInt(v, 10, 64); err != nil {
-			s.fail(c, fieldErr("supplier_id", "must be a number"))
-			return
-		}
+	if f.SupplierID, err = queryID(c, "supplier_id"); err != nil {
+		s.fail(c, err)
+		return
 	}
 	invs, total, err := s.Procure.ListInvoices(c, actorOf(c), f, page)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	out := make([]invoiceJSON, len(invs))
-	for i, inv := range invs {
-		out[i] = invoiceView(inv)
-	}
-	c.JSON(http.StatusOK, newList(out, total, page))
+	c.JSON(http.StatusOK, listOf(invs, total, page, invoiceView))
 }
 
 func (s *Server) apiGetInvoice(c *gin.Context) {

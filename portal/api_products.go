@@ -2,7 +2,6 @@ package portal
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 	"github.com/pogate/pogate/internal/store"
@@ -31,11 +30,7 @@ func (s *Server) apiListProducts(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	out := make([]productJSON, len(ps))
-	for i, p := range ps {
-		out[i] = productView(p)
-	}
-	c.JSON(http.StatusOK, newList(out, total, page))
+	c.JSON(http.StatusOK, listOf(ps, total, page, productView))
 }
 
 func (s *Server) apiGetProduct(c *gin.Context) {
@@ -79,11 +74,9 @@ func (s *Server) apiListStock(c *gin.Context) {
 		return
 	}
 	var pid int64
-	if v := c.Query("product_id"); v != "" {
-		if pid, err = strconv.ParseInt(v, 10, 64); err != nil {
-			s.fail(c, fieldErr("product_id", "must be a number"))
-			return
-		}
+	if pid, err = queryID(c, "product_id"); err != nil {
+		s.fail(c, err)
+		return
 	}
 	sl, err := s.Store.StockLevels(c, pid, page)
 	if err != nil {

@@ -31,11 +31,9 @@ func (s *Server) apiListPOs(c *gin.Context) {
 	if v := c.Query("status"); v != "" {
 		f.Statuses = strings.Split(v, ",")
 	}
-	if v := c.Query("supplier_id"); v != "" {
-		if f.SupplierID, err = strconv.ParseInt(v, 10, 64); err != nil {
-			s.fail(c, fieldErr("supplier_id", "must be a number"))
-			return
-		}
+	if f.SupplierID, err = queryID(c, "supplier_id"); err != nil {
+		s.fail(c, err)
+		return
 	}
 	for name, dst := range map[string]*time.Time{"created_from": &f.CreatedFrom, "created_to": &f.CreatedTo} {
 		if v := c.Query(name); v != "" {
@@ -52,11 +50,7 @@ func (s *Server) apiListPOs(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	out := make([]poJSON, len(pos))
-	for i, po := range pos {
-		out[i] = poView(po)
-	}
-	c.JSON(http.StatusOK, newList(out, total, page))
+	c.JSON(http.StatusOK, listOf(pos, total, page, poView))
 }
 
 func (s *Server) apiGetPO(c *gin.Context) {

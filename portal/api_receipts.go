@@ -111,19 +111,6 @@ func (s *Server) apiReceive(c *gin.Context) {
 	c.JSON(http.StatusCreated, receiptResultJSON{Receipt: receiptView(res.Receipt), PurchaseOrder: poView(res.PO), Close: closeView(res.Close)})
 }
 
-// queryID reads an optional numeric query parameter.
-func queryID(c *gin.Context, name string) (int64, error) {
-	v := c.Query(name)
-	if v == "" {
-		return 0, nil
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || n <= 0 {
-		return 0, fieldErr(name, "must be a positive number")
-	}
-	return n, nil
-}
-
 func (s *Server) apiListReceipts(c *gin.Context) {
 	page, err := pageOf(c)
 	if err != nil {
@@ -144,11 +131,7 @@ func (s *Server) apiListReceipts(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	out := make([]receiptJSON, len(rs))
-	for i, r := range rs {
-		out[i] = receiptView(r)
-	}
-	c.JSON(http.StatusOK, newList(out, total, page))
+	c.JSON(http.StatusOK, listOf(rs, total, page, receiptView))
 }
 
 func (s *Server) apiReceiptDraft(c *gin.Context) {

@@ -39,11 +39,7 @@ func (s *Server) apiListSuppliers(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	out := make([]supplierJSON, len(sps))
-	for i, sp := range sps {
-		out[i] = supplierView(sp)
-	}
-	c.JSON(http.StatusOK, newList(out, total, page))
+	c.JSON(http.StatusOK, listOf(sps, total, page, supplierView))
 }
 
 func (s *Server) apiGetSupplier(c *gin.Context) {

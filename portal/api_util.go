@@ -72,6 +72,29 @@ type list[T any] struct {
 	PerPage int   `json:"per_page"`
 }
 
+// listOf is the paginated answer of items, each shown through view.
+func listOf[T, V any](items []T, total int64, p store.Page, view func(T) V) list[V] {
+	out := make([]V, len(items))
+	for i, it := range items {
+		out[i] = view(it)
+	}
+	return newList(out, total, p)
+}
+
+// queryID reads an optional numeric query parameter (a filter by id);
+// absent is 0.
+func queryID(c *gin.Context, name string) (int64, error) {
+	v := c.Query(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fieldErr(name, "must be a positive number")
+	}
+	return n, nil
+}
+
 func newList[T any](items []T, total int64, p store.Page) list[T] {
 	if items == nil {
 		items = []T{}
