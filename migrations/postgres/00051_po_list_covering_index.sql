@@ -1,7 +1,7 @@
 -- +goose Up
--- The supplier's PO list (newest first, 50 a page, with the total) is the
+-- The supplier's PO list (newest first, 50 a page) is the
 -- portal's busiest query. With the listed columns in the index it is one
--- index-only scan: the count and the offset walk index entries, and the
+-- index-only scan: the offset walks index entries, and the
 -- page's rows need no visit to the table, where one supplier's orders lie
 -- scattered among everyone else's. Replaces purchase_orders_supplier_newest.
 CREATE INDEX purchase_orders_supplier_list ON purchase_orders (supplier_id, id)

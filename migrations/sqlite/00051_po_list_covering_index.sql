@@ -1,5 +1,5 @@
 -- +goose Up
--- The supplier's PO list (newest first, 50 a page, with the total) is the
+-- The supplier's PO list (newest first, 50 a page) is the
 -- portal's busiest query. With the listed columns in the index (SQLite has
 -- no INCLUDE, so they trail the key) it is one covering index scan.
 -- Replaces purchase_orders_supplier_newest.
