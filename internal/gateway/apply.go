@@ -99,8 +99,10 @@ func (g *Gateway) applyInvoices(ctx context.Context, core InvoiceBatcher, rows [
 		return err
 	}
 	var (
-		cmds []InvoiceCommand
-		sets []store.EDITransaction
+		cmds     []InvoiceCommand
+		sets     []store.EDITransaction
+		readable []store.EDITransaction
+		numbers  []string
 	)
 	for _, r := range rows {
 		var cmd InvoiceCommand
@@ -110,15 +112,28 @@ func (g *Gateway) applyInvoices(ctx context.Context, core InvoiceBatcher, rows [
 			}
 			continue
 		}
-		var resolveErr error
-		if cmd.POID, resolveErr = g.resolvePO(ctx, cmd.PONumber, derefID(r.SupplierID)); resolveErr != nil {
-			if err := g.settleCall(ctx, r, Applied{}, resolveErr); err != nil {
+		cmds, readable, numbers = append(cmds, cmd), append(readable, r), append(numbers, cmd.PONumber)
+	}
+	// The partner's sets all bill its own supplier: one query resolves
+	// every order they name; an unknown one parks its set, as in applySet.
+	ids, err := g.store.POIDsByNumber(ctx, p.SupplierID, numbers)
+	if err != nil {
+		return err
+	}
+	found := cmds[:0]
+	for k, r := range readable {
+		cmd := cmds[k]
+		if derefID(r.SupplierID) != p.SupplierID || ids[cmd.PONumber] == 0 {
+			why := fault.New(fault.NotFound, "purchase order %s not found for this supplier", cmd.PONumber)
+			if err := g.settleCall(ctx, r, Applied{}, why); err != nil {
 				return err
 			}
 			continue
 		}
-		cmds, sets = append(cmds, cmd), append(sets, r)
+		cmd.POID = ids[cmd.PONumber]
+		found, sets = append(found, cmd), append(sets, r)
 	}
+	cmds = found
 	if len(cmds) == 0 {
 		return nil
 	}

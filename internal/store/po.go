@@ -232,6 +232,23 @@ func (s *Store) PO(ctx context.Context, id, supplierID int64) (PurchaseOrder, er
 	return po, notFound(err, "purchase order lines")
 }
 
+// POIDsByNumber maps each of the supplier's PO numbers that exists to its
+// id, in one query (an 810 file names hundreds of orders).
+func (s *Store) POIDsByNumber(ctx context.Context, supplierID int64, numbers []string) (map[string]int64, error) {
+	out := make(map[string]int64, len(numbers))
+	if len(numbers) == 0 {
+		return out, nil
+	}
+	var rows []PurchaseOrder
+	if err := s.db.WithContext(ctx).Select("id", "number").Where("supplier_id = ? AND number IN ?", supplierID, numbers).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("store: purchase orders by number: %w", err)
+	}
+	for _, po := range rows {
+		out[po.Number] = po.ID
+	}
+	return out, nil
+}
+
 // POByNumber reads one PO by its number; supplierID != 0 scopes it (a negative id matches nothing).
 func (s *Store) POByNumber(ctx context.Context, number string, supplierID int64) (PurchaseOrder, error) {
 	var id int64
