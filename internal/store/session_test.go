@@ -72,6 +72,18 @@ func TestSessionFindReadsUserAndSupplier(t *testing.T) {
 	}
 }
 
+// TestSessionQueryReadsEveryColumn fails when User or Supplier gains a
+// field: sessionQuery and scanSessionRow list their columns by hand, and a
+// column they miss would reach the pages as a zero value.
+func TestSessionQueryReadsEveryColumn(t *testing.T) {
+	if n := reflect.TypeOf(store.User{}).NumField(); n != 9 {
+		t.Errorf("store.User has %d fields; sessionQuery and scanSessionRow read 9: add the new column to both", n)
+	}
+	if n := reflect.TypeOf(store.Supplier{}).NumField(); n != 15 {
+		t.Errorf("store.Supplier has %d fields; sessionQuery and scanSessionRow read 15: add the new column to both", n)
+	}
+}
+
 // sameUser and sameSupplier compare rows with times by instant (the two
 // reads may carry different locations).
 func sameUser(a, b store.User) bool {
