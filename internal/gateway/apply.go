@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -138,12 +139,29 @@ func (g *Gateway) applyInvoices(ctx context.Context, core InvoiceBatcher, rows [
 		return nil
 	}
 	results := core.SubmitInvoices(ctx, partnerActor(p), cmds)
+	// Settled together, in one transaction: a commit per set cost more
+	// than storing and matching the invoices.
+	var (
+		settled []settlement
+		failed  error
+	)
 	for k, r := range sets {
-		if err := g.settleCall(ctx, r, results[k].Applied, results[k].Err); err != nil {
-			return err
+		st, park, err := settlementOf(r, results[k].Applied, results[k].Err)
+		switch {
+		case err != nil:
+			failed = cmp.Or(failed, err)
+		case park:
+			if err := g.park(ctx, r, results[k].Err.Error()); err != nil {
+				return err
+			}
+		default:
+			settled = append(settled, st)
 		}
 	}
-	return nil
+	if err := g.settleSets(ctx, settled); err != nil {
+		return err
+	}
+	return failed
 }
 
 // applySet applies one set: resolve its purchase orders (unknown → park),
@@ -203,17 +221,38 @@ func (g *Gateway) applySet(ctx context.Context, r store.EDITransaction) error {
 // (no core yet), parked (its PO is not there yet) or an exception; only
 // database failures are returned.
 func (g *Gateway) settleCall(ctx context.Context, r store.EDITransaction, applied Applied, callErr error) error {
+	st, park, err := settlementOf(r, applied, callErr)
+	switch {
+	case err != nil:
+		return err
+	case park:
+		return g.park(ctx, r, callErr.Error())
+	}
+	return g.settleSets(ctx, []settlement{st})
+}
+
+// settlement is what becomes of one set: its new status, text and record.
+type settlement struct {
+	r       store.EDITransaction
+	status  string
+	text    string
+	applied Applied
+}
+
+// settlementOf sorts a core call's outcome: a settlement, a set to park
+// (its PO is not there yet), or a database failure to retry the file for.
+func settlementOf(r store.EDITransaction, applied Applied, callErr error) (settlement, bool, error) {
 	switch {
 	case callErr == nil:
-		return g.settleSet(ctx, r, store.EDITxApplied, "", applied)
+		return settlement{r, store.EDITxApplied, "", applied}, false, nil
 	case errors.Is(callErr, ErrNotWired):
-		return g.settleSet(ctx, r, store.EDITxMapped, "mapped; waiting for the core command to be wired ("+r.SetID+")", Applied{})
+		return settlement{r, store.EDITxMapped, "mapped; waiting for the core command to be wired (" + r.SetID + ")", Applied{}}, false, nil
 	case fault.Is(callErr, fault.NotFound):
-		return g.park(ctx, r, callErr.Error())
+		return settlement{}, true, nil
 	case fault.CodeOf(callErr) != fault.Internal && fault.CodeOf(callErr) != "" && fault.CodeOf(callErr) != fault.Unavailable:
-		return g.settleSet(ctx, r, store.EDITxException, "not applied: "+callErr.Error(), Applied{})
+		return settlement{r, store.EDITxException, "not applied: " + callErr.Error(), Applied{}}, false, nil
 	default:
-		return fmt.Errorf("gateway: applying set %d: %w", r.ID, callErr)
+		return settlement{}, false, fmt.Errorf("gateway: applying set %d: %w", r.ID, callErr)
 	}
 }
 
@@ -271,28 +310,52 @@ func (g *Gateway) park(ctx context.Context, r store.EDITransaction, why string) 
 // settleSet records a set's final (or waiting, for mapped) outcome unless a
 // concurrent run already applied it.
 func (g *Gateway) settleSet(ctx context.Context, r store.EDITransaction, status, text string, a Applied) error {
+	return g.settleSets(ctx, []settlement{{r, status, text, a}})
+}
+
+// settleSets records settlements in one transaction; a set already
+// applied (by a run that crashed before finishing) is left as it is.
+func (g *Gateway) settleSets(ctx context.Context, ss []settlement) error {
+	if len(ss) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(ss))
+	for i, st := range ss {
+		ids[i] = st.r.ID
+	}
 	return g.store.InTx(ctx, func(tx *store.Tx) error {
-		cur, err := tx.LockEDITransaction(r.ID)
+		current, err := tx.LockEDITransactions(ids)
 		if err != nil {
 			return err
 		}
-		if cur.Status == store.EDITxApplied {
-			return nil
+		var events []store.AuditEvent
+		for _, st := range ss {
+			cur, ok := current[st.r.ID]
+			if !ok {
+				return fault.New(fault.NotFound, "EDI transaction %d not found", st.r.ID)
+			}
+			if cur.Status == store.EDITxApplied {
+				continue
+			}
+			fields := map[string]any{"status": st.status, "error_text": st.text, "next_attempt_at": nil}
+			if st.status == store.EDITxMapped {
+				fields["next_attempt_at"] = tx.Now().Add(g.every)
+			}
+			if st.applied.Entity != "" {
+				fields["entity"], fields["entity_id"] = st.applied.Entity, st.applied.ID
+			}
+			if err := tx.UpdateEDITransaction(st.r.ID, fields); err != nil {
+				return err
+			}
+			if st.status == store.EDITxApplied || st.status == store.EDITxException {
+				ev, err := tx.AuditEvent(store.System("edi"), "edi_transaction."+st.status, "edi_transaction", st.r.ID, derefID(st.r.SupplierID), nil, fields)
+				if err != nil {
+					return err
+				}
+				events = append(events, ev)
+			}
 		}
-		fields := map[string]any{"status": status, "error_text": text, "next_attempt_at": nil}
-		if status == store.EDITxMapped {
-			fields["next_attempt_at"] = tx.Now().Add(g.every)
-		}
-		if a.Entity != "" {
-			fields["entity"], fields["entity_id"] = a.Entity, a.ID
-		}
-		if err := tx.UpdateEDITransaction(r.ID, fields); err != nil {
-			return err
-		}
-		if status == store.EDITxApplied || status == store.EDITxException {
-			return tx.Audit(store.System("edi"), "edi_transaction."+status, "edi_transaction", r.ID, derefID(r.SupplierID), nil, fields)
-		}
-		return nil
+		return tx.AppendAudit(events)
 	})
 }
 

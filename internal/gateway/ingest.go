@@ -234,6 +234,7 @@ func (g *Gateway) fail(tx *store.Tx, f store.EDIFile, why string) error {
 func (g *Gateway) recordSets(tx *store.Tx, f store.EDIFile, p store.EDIPartner, parsed *edi.File) error {
 	seq := 0
 	currency := ""
+	var rows []store.EDITransaction
 	for _, ic := range parsed.Interchanges {
 		icRejected := anyReject(ic.Errors)
 		for _, grp := range ic.Groups {
@@ -272,13 +273,11 @@ func (g *Gateway) recordSets(tx *store.Tx, f store.EDIFile, p store.EDIPartner, 
 						row.CommandJSON = string(b)
 					}
 				}
-				if _, err := tx.InsertEDITransaction(&row); err != nil {
-					return err
-				}
+				rows = append(rows, row)
 			}
 		}
 	}
-	return nil
+	return tx.InsertEDITransactions(rows)
 }
 
 func sourceRef(fileID int64, seq int) string { return fmt.Sprintf("edi:%d:%d", fileID, seq) }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -329,22 +330,53 @@ func (tx *Tx) EarlierEDIFile(beforeID, partnerID int64, sha, senderQual, senderI
 	return f, notFound(err, "EDI file")
 }
 
-// InsertEDITransaction records one set of a file; a row already recorded
-// for (file, seq) is returned unchanged, so re-processing a file after a
-// crash never records (or applies) a set twice.
-func (tx *Tx) InsertEDITransaction(t *EDITransaction) (created bool, err error) {
-	var existing EDITransaction
-	err = tx.db.Where("file_id = ? AND seq = ?", t.FileID, t.Seq).Take(&existing).Error
-	if err == nil {
-		*t = existing
-		return false, nil
+// InsertEDITransactions records a file's sets. Sets already recorded (the
+// step replayed after a crash) are kept as they are: one query finds them,
+// and the rest go in with multi-row inserts, as a file may carry thousands.
+func (tx *Tx) InsertEDITransactions(rows []EDITransaction) error {
+	if len(rows) == 0 {
+		return nil
 	}
-	if !errors.Is(err, gorm.ErrRecordNotFound) {
-		return false, notFound(err, "EDI transaction")
+	var seqs []int
+	if err := tx.db.Model(&EDITransaction{}).Where("file_id = ?", rows[0].FileID).Pluck("seq", &seqs).Error; err != nil {
+		return notFound(err, "EDI transactions")
+	}
+	have := make(map[int]bool, len(seqs))
+	for _, n := range seqs {
+		have[n] = true
 	}
 	now := tx.Now()
-	t.CreatedAt, t.UpdatedAt = now, now
-	return true, notFound(tx.db.Create(t).Error, "EDI transaction")
+	todo := make([]EDITransaction, 0, len(rows))
+	for _, r := range rows {
+		if r.FileID != rows[0].FileID {
+			return fmt.Errorf("store: sets of files %d and %d in one insert", rows[0].FileID, r.FileID)
+		}
+		if !have[r.Seq] {
+			r.CreatedAt, r.UpdatedAt = now, now
+			todo = append(todo, r)
+		}
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	return notFound(tx.db.CreateInBatches(&todo, tx.BatchSize()).Error, "EDI transactions")
+}
+
+// LockEDITransactions reads set rows for change, locked in id order on
+// PostgreSQL (SQLite's transactions already hold the only writer lock).
+func (tx *Tx) LockEDITransactions(ids []int64) (map[int64]EDITransaction, error) {
+	out := make(map[int64]EDITransaction, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []EDITransaction
+	if err := tx.store.forUpdate(tx.db.Where("id IN ?", ids).Order("id")).Find(&rows).Error; err != nil {
+		return nil, notFound(err, "EDI transactions")
+	}
+	for _, r := range rows {
+		out[r.ID] = r
+	}
+	return out, nil
 }
 
 // LockEDITransaction reads one set row for change.

@@ -3,6 +3,7 @@ package store_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -142,5 +143,53 @@ func TestNextControlNumberConcurrent(t *testing.T) {
 	after, err := s.EDIPartnerByID(ctx, p.ID)
 	if err != nil || after.NextControl != workers*each+1 {
 		t.Fatalf("next control = %d, want %d (%v)", after.NextControl, workers*each+1, err)
+	}
+}
+
+// Recording a file's sets again (the step replayed after a crash) adds
+// only the sets not yet there and leaves the others as they are.
+func TestInsertEDITransactionsKeepsRecordedSets(t *testing.T) {
+	s := storetest.Open(t)
+	ctx := context.Background()
+	a := ediPartnerFixture(t, s, "A", "PARTNERA")
+	var f store.EDIFile
+	rows := func(n int) []store.EDITransaction {
+		out := make([]store.EDITransaction, n)
+		for i := range out {
+			out[i] = store.EDITransaction{FileID: f.ID, Seq: i + 1, PartnerID: &a.ID, SupplierID: &a.SupplierID, SetID: "810",
+				ControlNumber: fmt.Sprintf("%04d", i+1), Status: store.EDITxReceived}
+		}
+		return out
+	}
+	err := s.InTx(ctx, func(tx *store.Tx) error {
+		f = store.EDIFile{Direction: store.EDIInbound, Kind: "810", PartnerID: &a.ID, SupplierID: &a.SupplierID,
+			Source: "upload", Filename: "in.edi", SHA256: "z", Status: store.EDIFileReceived}
+		if err := tx.InsertEDIFile(&f, []byte("ISA")); err != nil {
+			return err
+		}
+		return tx.InsertEDITransactions(rows(3))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.InTx(ctx, func(tx *store.Tx) error {
+		first, err := tx.EDITransactionsOf(f.ID)
+		if err != nil {
+			return err
+		}
+		if err := tx.UpdateEDITransaction(first[0].ID, map[string]any{"status": store.EDITxApplied}); err != nil {
+			return err
+		}
+		return tx.InsertEDITransactions(rows(5))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.EDITransactionsOf(ctx, f.ID)
+	if err != nil || len(got) != 5 {
+		t.Fatalf("%d sets after the replay, want 5 (%v)", len(got), err)
+	}
+	if got[0].Status != store.EDITxApplied || got[4].Status != store.EDITxReceived || got[4].Seq != 5 {
+		t.Errorf("sets after the replay: %+v", got)
 	}
 }
