@@ -275,7 +275,7 @@ type POFilter struct {
 	CreatedFrom, CreatedTo time.Time
 	// Sort is one of the keys of poSortColumns; default newest first.
 	Sort string
-	// Summary reads only the columns a list of orders shows (POListColumns),
+	// Summary reads only the columns a list of orders shows (poListColumns),
 	// leaving the other fields zero, and does not count: the total is exact
 	// on the last page and MoreRows on the others. The supplier's PO list is
 	// the portal's busiest page; scanning 22 columns per row and counting
@@ -283,8 +283,8 @@ type POFilter struct {
 	Summary bool
 }
 
-// POListColumns are the columns read for a Summary listing.
-var POListColumns = []string{"id", "number", "supplier_id", "status", "currency", "total_minor", "ack_due_at", "expected_at", "created_at"}
+// poListColumns are the columns read for a Summary listing.
+var poListColumns = []string{"id", "number", "supplier_id", "status", "currency", "total_minor", "ack_due_at", "expected_at", "created_at"}
 
 // poSortColumns allow-lists sort keys: gorm does not escape Order.
 var poSortColumns = map[string]string{
@@ -358,7 +358,7 @@ const MoreRows int64 = -1
 // orders took three times as long as reading the page. The total is exact
 // on the last page and MoreRows before it.
 func poSummaries(filtered *gorm.DB, order string, page Page) ([]PurchaseOrder, int64, error) {
-	rows, err := filtered.Session(&gorm.Session{}).Select(POListColumns).
+	rows, err := filtered.Session(&gorm.Session{}).Select(poListColumns).
 		Order(order).Limit(page.limit() + 1).Offset(page.offset()).Rows()
 	if err != nil {
 		return nil, 0, notFound(err, "purchase orders")
