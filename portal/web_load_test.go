@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -248,7 +249,9 @@ func BenchmarkSupplierPOListLoad(b *testing.B) {
 
 	b.ResetTimer()
 	bareRes := runLoad(bareURL, b.N, clients, "", func(int) string { return "/" })
+	cpu0 := readCPU()
 	pageRes := runLoad(pageURL, b.N, clients, cookie, pagePath)
+	cpu1 := readCPU()
 	b.StopTimer()
 	if pageRes.Errors > 0 || bareRes.Errors > 0 {
 		b.Fatalf("errors: page %d, bare %d", pageRes.Errors, bareRes.Errors)
@@ -259,4 +262,37 @@ func BenchmarkSupplierPOListLoad(b *testing.B) {
 	b.ReportMetric(bareRes.RPS(), "bare_req/s")
 	b.ReportMetric(float64(bareRes.P99.Microseconds())/1000, "bare_p99_ms")
 	b.ReportMetric(100*pageRes.RPS()/bareRes.RPS(), "page_%_of_bare")
+	// Where a page's CPU goes: this process (server and load clients) and
+	// the rest of the machine (PostgreSQL, mostly).
+	if cpu0.machine > 0 {
+		perReq := func(d time.Duration) float64 { return float64(d.Microseconds()) / float64(pageRes.Requests) }
+		b.ReportMetric(perReq(cpu1.process-cpu0.process), "page_go_cpu_us")
+		b.ReportMetric(perReq((cpu1.machine-cpu0.machine)-(cpu1.process-cpu0.process)), "page_other_cpu_us")
+	}
+}
+
+// cpuTimes is the CPU used so far by this process and by the whole machine
+// (from /proc/stat; zero where there is none).
+type cpuTimes struct{ process, machine time.Duration }
+
+func readCPU() cpuTimes {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	t := cpuTimes{process: time.Duration(ru.Utime.Nano() + ru.Stime.Nano())}
+	raw, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return t
+	}
+	line, _, _ := strings.Cut(string(raw), "\n")
+	f := strings.Fields(line) // cpu user nice system idle iowait irq softirq steal
+	if len(f) < 9 || f[0] != "cpu" {
+		return t
+	}
+	var ticks int64
+	for _, i := range []int{1, 2, 3, 6, 7, 8} {
+		n, _ := strconv.ParseInt(f[i], 10, 64)
+		ticks += n
+	}
+	t.machine = time.Duration(ticks) * 10 * time.Millisecond // USER_HZ is 100 on Linux
+	return t
 }
