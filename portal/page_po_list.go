@@ -30,6 +30,13 @@ type poListData struct {
 func (s *Server) pagePOList(c *gin.Context) {
 	a := actorOf(c)
 	v := s.newView(c, "Purchase orders")
+	key, reusable := s.poListCacheKey(c, v)
+	if reusable {
+		if body, ok := s.pageCache.get("pos", key, v.now); ok {
+			writePage(c, http.StatusOK, body)
+			return
+		}
+	}
 	page, err := pageOf(c)
 	if err != nil {
 		s.fail(c, err)
@@ -92,7 +99,41 @@ func (s *Server) pagePOList(c *gin.Context) {
 	}
 	v.Data = d
 	v.Form = c.Request.URL.Query()
-	s.render(c, status, "pos", v)
+	body, ok := s.renderPage(c, "pos", v)
+	if !ok {
+		return
+	}
+	if reusable && status == http.StatusOK {
+		s.pageCache.put(key, body, v.nextChange)
+	}
+	writePage(c, status, body)
+}
+
+// poListCacheKey names everything a supplier user's PO list page is
+// rendered from, so a page stored under it can be sent again instead of
+// rendered: the supplier's PO list version (read with the session in the
+// same query, and moved in the same transaction as any change to the
+// supplier's orders), the query string, and every other field of the view
+// (who is signed in, their role and supplier's name, the brand settings
+// and time zone). The rows are read after the version, so a stored page is
+// never older than its key says. Not for staff, whose list spans every
+// supplier and would need a version that every order change moves, nor
+// for a view carrying a one-time flash message.
+func (s *Server) poListCacheKey(c *gin.Context, v *view) (string, bool) {
+	version, ok := store.SessionPOListVersion(c.Request.Context())
+	if !ok || !v.Actor.IsSupplier() || len(v.Flashes) > 0 || len(v.Errors) > 0 {
+		return "", false
+	}
+	var b strings.Builder
+	b.Grow(256)
+	for _, part := range []string{strconv.FormatInt(v.Actor.SupplierID, 10), strconv.FormatInt(version, 10),
+		c.Request.URL.Path, c.Request.URL.RawQuery,
+		string(v.Actor.Kind), strconv.FormatInt(v.Actor.ID, 10), v.Actor.Label, string(v.Actor.Role), v.Actor.Channel,
+		v.UserName, v.SupplierName, v.TZName, v.Title, s.brandKey(v.Brand)} {
+		b.WriteString(part)
+		b.WriteByte(0)
+	}
+	return b.String(), true
 }
 
 // POList renders the rows of the PO list table. It is Go rather than

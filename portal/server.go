@@ -36,6 +36,8 @@ type Server struct {
 	registry *prometheus.Registry
 	requests *prometheus.HistogramVec
 	openapi  *openAPI
+	// pages keeps rendered pages that can be reused exactly (PO list).
+	pageCache *pageCache
 	// wrap lets page files add outer middleware (sessions) around the engine.
 	wrappers []func(http.Handler) http.Handler
 }
@@ -65,6 +67,7 @@ func New(d Deps) (*Server, error) {
 		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 	}, []string{"route", "method", "status"})
 	s.registry.MustRegister(s.requests)
+	s.pageCache = newPageCache(pageCacheBytes, s.registry)
 
 	oa, err := loadOpenAPI()
 	if err != nil {

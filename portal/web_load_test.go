@@ -25,6 +25,7 @@ import (
 	"github.com/pogate/pogate/internal/procure"
 	"github.com/pogate/pogate/internal/store"
 	"github.com/pogate/pogate/internal/store/storetest"
+	dto "github.com/prometheus/client_model/go"
 )
 
 // Load figures for the supplier PO list page: 1,000,000 POs across 1,000
@@ -39,7 +40,6 @@ const (
 	loadPOs        = 1_000_000
 	loadSuppliers  = 1_000
 	loadClients    = 50
-	loadUserEmail  = "load@supplier.test"
 	loadUserPasswd = "load-password-123"
 )
 
@@ -72,11 +72,38 @@ func openLoadStore(b *testing.B) *store.Store {
 	if n < loadPOs {
 		seedLoad(b, st)
 	}
+	ensureLoadUsers(b, st)
 	return st
 }
 
-// seedLoad fills the schema with set-based SQL: 1,000 suppliers, 1,000,000
-// POs spread evenly, and one supplier user of the first supplier.
+// loadUserEmail is the supplier user of supplier n (1-based).
+func loadUserEmail(n int) string { return fmt.Sprintf("load%d@supplier.test", n) }
+
+// ensureLoadUsers gives each of the first loadClients suppliers a user, so
+// every client is a different supplier's user with their own session.
+func ensureLoadUsers(b *testing.B, st *store.Store) {
+	ctx := context.Background()
+	var hash string
+	for n := 1; n <= loadClients; n++ {
+		if _, err := st.UserByEmail(ctx, loadUserEmail(n)); err == nil {
+			continue
+		}
+		if hash == "" {
+			var err error
+			if hash, err = auth.HashPassword(loadUserPasswd); err != nil {
+				b.Fatal(err)
+			}
+		}
+		sid := int64(n)
+		if err := st.CreateUser(ctx, store.System("load"), &store.User{Email: loadUserEmail(n), Name: fmt.Sprintf("Load %d", n),
+			Role: store.RoleSupplier, SupplierID: &sid, PasswordHash: hash}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// seedLoad fills the schema with set-based SQL: 1,000 suppliers and
+// 1,000,000 POs spread evenly.
 func seedLoad(b *testing.B, st *store.Store) {
 	ctx := context.Background()
 	start := time.Now()
@@ -102,14 +129,6 @@ func seedLoad(b *testing.B, st *store.Store) {
 			b.Fatalf("seed: %v\n%s", err, s)
 		}
 	}
-	hash, err := auth.HashPassword(loadUserPasswd)
-	if err != nil {
-		b.Fatal(err)
-	}
-	sid := int64(1)
-	if err := st.CreateUser(ctx, store.System("load"), &store.User{Email: loadUserEmail, Name: "Load", Role: store.RoleSupplier, SupplierID: &sid, PasswordHash: hash}); err != nil {
-		b.Fatal(err)
-	}
 	b.Logf("seeded %d POs across %d suppliers in %v", loadPOs, loadSuppliers, time.Since(start).Round(time.Second))
 }
 
@@ -124,8 +143,9 @@ type loadResult struct {
 func (r loadResult) RPS() float64 { return float64(r.Requests) / r.Elapsed.Seconds() }
 
 // runLoad sends n GETs from conc keep-alive clients; pathFor picks the path
-// of request i. Only a 200 with a body counts as success.
-func runLoad(base string, n, conc int, cookie string, pathFor func(i int) string) loadResult {
+// of request i, and client w sends cookies[w % len(cookies)] (none if
+// empty). Only a 200 with a body counts as success.
+func runLoad(base string, n, conc int, cookies []string, pathFor func(i int) string) loadResult {
 	var next atomic.Int64
 	var errs atomic.Int64
 	lat := make([][]time.Duration, conc)
@@ -144,8 +164,8 @@ func runLoad(base string, n, conc int, cookie string, pathFor func(i int) string
 					return
 				}
 				req, _ := http.NewRequest(http.MethodGet, base+pathFor(i), nil)
-				if cookie != "" {
-					req.Header.Set("Cookie", cookie)
+				if len(cookies) > 0 {
+					req.Header.Set("Cookie", cookies[w%len(cookies)])
 				}
 				t0 := time.Now()
 				res, err := cl.Do(req)
@@ -191,8 +211,10 @@ func serveLoopback(b *testing.B, h http.Handler) string {
 
 // BenchmarkSupplierPOListLoad reports requests per second and p50/p99 of
 // the supplier's PO list page (50 rows, pages 1-20 of the supplier's 1,000
-// POs) and of a bare gin handler, both at 50 concurrent clients. b.N is the
-// number of requests of each run.
+// POs) and of a bare gin handler, both at 50 concurrent clients; each page
+// client is a different supplier's user. b.N is the number of requests of
+// each run. POGATE_LOAD_NO_PAGE_CACHE=1 gives the cold figure (every view
+// rendered from the database).
 func BenchmarkSupplierPOListLoad(b *testing.B) {
 	st := openLoadStore(b)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -201,35 +223,44 @@ func BenchmarkSupplierPOListLoad(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	if os.Getenv("POGATE_LOAD_NO_PAGE_CACHE") != "" {
+		srv.pageCache.budget = 0 // nothing fits: every view renders (the cold figure)
+	}
 	pageURL := serveLoopback(b, srv.Handler())
 	bare := gin.New()
 	bare.GET("/", func(c *gin.Context) { c.String(http.StatusOK, "ok") })
 	bareURL := serveLoopback(b, bare)
 
-	// Sign in once; every client shares the session like 50 open tabs.
+	// Each client is a different supplier's user with their own session.
+	clients := loadClients
+	if v, err := strconv.Atoi(os.Getenv("POGATE_LOAD_CLIENTS")); err == nil && v > 0 && v <= loadClients {
+		clients = v // e.g. 1 to see the latency floor without queueing
+	}
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := noRedirect.PostForm(pageURL+"/signin", url.Values{"email": {loadUserEmail}, "password": {loadUserPasswd}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	res.Body.Close()
-	var cookie string
-	for _, c := range res.Cookies() {
-		if c.Name == sessionCookieName {
-			cookie = c.Name + "=" + c.Value
+	cookies := make([]string, clients)
+	for w := range cookies {
+		res, err := noRedirect.PostForm(pageURL+"/signin", url.Values{"email": {loadUserEmail(w + 1)}, "password": {loadUserPasswd}})
+		if err != nil {
+			b.Fatal(err)
 		}
-	}
-	if res.StatusCode != http.StatusSeeOther || cookie == "" {
-		b.Fatalf("sign in: %d", res.StatusCode)
+		res.Body.Close()
+		for _, c := range res.Cookies() {
+			if c.Name == sessionCookieName {
+				cookies[w] = c.Name + "=" + c.Value
+			}
+		}
+		if res.StatusCode != http.StatusSeeOther || cookies[w] == "" {
+			b.Fatalf("sign in %s: %d", loadUserEmail(w+1), res.StatusCode)
+		}
 	}
 	pagePath := func(i int) string { return fmt.Sprintf("/pos?page=%d", 1+i%20) }
 	// Check the page is what we think: 50 rows of the supplier's own POs.
-	check := runLoad(pageURL, 1, 1, cookie, pagePath)
+	check := runLoad(pageURL, 1, 1, cookies, pagePath)
 	if check.Errors > 0 {
 		b.Fatal("the PO list page does not answer 200")
 	}
 	req, _ := http.NewRequest(http.MethodGet, pageURL+"/pos", nil)
-	req.Header.Set("Cookie", cookie)
+	req.Header.Set("Cookie", cookies[0])
 	r2, err := http.DefaultClient.Do(req)
 	if err != nil {
 		b.Fatal(err)
@@ -240,18 +271,17 @@ func BenchmarkSupplierPOListLoad(b *testing.B) {
 		b.Fatalf("page shows %d rows, want 50", rows)
 	}
 	// Warm both up.
-	clients := loadClients
-	if v, err := strconv.Atoi(os.Getenv("POGATE_LOAD_CLIENTS")); err == nil && v > 0 {
-		clients = v // e.g. 1 to see the latency floor without queueing
-	}
-	runLoad(bareURL, 2000, clients, "", func(int) string { return "/" })
-	runLoad(pageURL, 500, clients, cookie, pagePath)
+	runLoad(bareURL, 2000, clients, nil, func(int) string { return "/" })
+	runLoad(pageURL, 500, clients, cookies, pagePath)
 
 	b.ResetTimer()
-	bareRes := runLoad(bareURL, b.N, clients, "", func(int) string { return "/" })
+	bareRes := runLoad(bareURL, b.N, clients, nil, func(int) string { return "/" })
+	hits0 := pageCacheHits(srv)
+	stopWrites := changeOrdersDuring(b, st, clients)
 	cpu0 := readCPU()
-	pageRes := runLoad(pageURL, b.N, clients, cookie, pagePath)
+	pageRes := runLoad(pageURL, b.N, clients, cookies, pagePath)
 	cpu1 := readCPU()
+	writes := stopWrites()
 	b.StopTimer()
 	if pageRes.Errors > 0 || bareRes.Errors > 0 {
 		b.Fatalf("errors: page %d, bare %d", pageRes.Errors, bareRes.Errors)
@@ -262,6 +292,10 @@ func BenchmarkSupplierPOListLoad(b *testing.B) {
 	b.ReportMetric(bareRes.RPS(), "bare_req/s")
 	b.ReportMetric(float64(bareRes.P99.Microseconds())/1000, "bare_p99_ms")
 	b.ReportMetric(100*pageRes.RPS()/bareRes.RPS(), "page_%_of_bare")
+	b.ReportMetric(100*(pageCacheHits(srv)-hits0)/float64(pageRes.Requests), "page_cache_hit_%")
+	if writes > 0 {
+		b.ReportMetric(float64(writes)/pageRes.Elapsed.Seconds(), "po_writes/s")
+	}
 	// Where a page's CPU goes: this process (server and load clients) and
 	// the rest of the machine (PostgreSQL, mostly).
 	if cpu0.machine > 0 {
@@ -269,6 +303,54 @@ func BenchmarkSupplierPOListLoad(b *testing.B) {
 		b.ReportMetric(perReq(cpu1.process-cpu0.process), "page_go_cpu_us")
 		b.ReportMetric(perReq((cpu1.machine-cpu0.machine)-(cpu1.process-cpu0.process)), "page_other_cpu_us")
 	}
+}
+
+// changeOrdersDuring changes one order of a client's supplier
+// POGATE_LOAD_WRITES times a second (0: never), round robin over the
+// clients' suppliers, until the returned func is called; it returns how
+// many changes were made. Each change moves that supplier's PO list
+// version, so all 20 of its pages render afresh on their next view.
+func changeOrdersDuring(b *testing.B, st *store.Store, clients int) (stop func() int) {
+	rate, _ := strconv.Atoi(os.Getenv("POGATE_LOAD_WRITES"))
+	if rate <= 0 {
+		return func() int { return 0 }
+	}
+	done := make(chan struct{})
+	var n atomic.Int64
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tick := time.NewTicker(time.Second / time.Duration(rate))
+		defer tick.Stop()
+		for i := 0; ; i++ {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+			supplier := 1 + i%clients
+			// Orders of supplier k are numbered k-1 (mod 1,000) in the seed.
+			id := int64(supplier-1+loadSuppliers*(1+i%900)) % loadPOs
+			res := st.DB(context.Background()).Exec(`UPDATE purchase_orders SET total_minor = total_minor + 1 WHERE id = ? AND supplier_id = ?`, id, supplier)
+			if res.Error != nil || res.RowsAffected != 1 {
+				b.Errorf("change order %d of supplier %d: %v (%d rows)", id, supplier, res.Error, res.RowsAffected)
+				return
+			}
+			n.Add(1)
+		}
+	}()
+	return func() int {
+		close(done)
+		wg.Wait()
+		return int(n.Load())
+	}
+}
+
+func pageCacheHits(srv *Server) float64 {
+	var m dto.Metric
+	_ = srv.pageCache.lookups.WithLabelValues("pos", "hit").Write(&m)
+	return m.GetCounter().GetValue()
 }
 
 // cpuTimes is the CPU used so far by this process and by the whole machine

@@ -194,10 +194,26 @@ type view struct {
 	Data  any
 	loc   *time.Location
 	now   time.Time
+	// nextChange is the earliest deadline the page showed as not yet passed:
+	// the page stays what a render would give until then (zero: no such
+	// deadline). Every helper that reads now must note it here.
+	nextChange time.Time
 }
 
-// Overdue reports whether a deadline has passed.
-func (v *view) Overdue(t *time.Time) bool { return t != nil && v.now.After(*t) }
+// Overdue reports whether a deadline has passed; one that has not is noted
+// as the time this page would change (nextChange).
+func (v *view) Overdue(t *time.Time) bool {
+	if t == nil {
+		return false
+	}
+	if v.now.After(*t) {
+		return true
+	}
+	if v.nextChange.IsZero() || t.Before(v.nextChange) {
+		v.nextChange = *t
+	}
+	return false
+}
 
 // Day renders a time (or *time.Time) as a date in the brand's time zone.
 func (v *view) Day(t any) string { return v.format(t, "2 Jan 2006") }
@@ -274,30 +290,45 @@ func (s *Server) newView(c *gin.Context, title string) *view {
 // render writes one page. Rendering into a buffer first means a template
 // error becomes a clean 500 page instead of half a page.
 func (s *Server) render(c *gin.Context, status int, page string, v *view) {
+	if body, ok := s.renderPage(c, page, v); ok {
+		writePage(c, status, body)
+	}
+}
+
+// renderPage renders a page into memory; on failure it has already answered
+// with an error page and returns ok=false.
+func (s *Server) renderPage(c *gin.Context, page string, v *view) (body []byte, ok bool) {
 	sets, err := loadPageSets()
 	if err != nil {
 		s.Log.Error("templates", "error", err)
 		c.String(http.StatusInternalServerError, "templates failed to load")
-		return
+		return nil, false
 	}
-	t, ok := sets[page]
-	if !ok {
+	t, found := sets[page]
+	if !found {
 		s.Log.Error("no such page template", "page", page)
 		c.String(http.StatusInternalServerError, "page template missing")
-		return
+		return nil, false
 	}
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, v); err != nil {
 		s.Log.Error("render", "page", page, "error", err)
 		if page != "error" {
 			s.renderError(c, http.StatusInternalServerError, &fault.Error{Code: fault.Internal, Message: "this page could not be shown; it has been logged"})
-			return
+			return nil, false
 		}
 		c.String(http.StatusInternalServerError, "error page failed")
-		return
+		return nil, false
 	}
+	return buf.Bytes(), true
+}
+
+// writePage sends a rendered page. The length is given so the body goes out
+// in one piece rather than chunked (one write fewer per page).
+func writePage(c *gin.Context, status int, body []byte) {
 	c.Header("Cache-Control", "no-store")
-	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+	c.Header("Content-Length", strconv.Itoa(len(body)))
+	c.Data(status, "text/html; charset=utf-8", body)
 }
 
 // errorsOf turns a command error into field errors for re-showing a form.
@@ -320,6 +351,7 @@ type cachedBrand struct {
 	brand store.BrandSettings
 	loc   *time.Location
 	at    time.Time
+	key   string // every field, for page cache keys
 }
 
 var brandCache sync.Map // *Server -> cachedBrand
@@ -340,8 +372,19 @@ func (s *Server) brand(c *gin.Context) (store.BrandSettings, *time.Location, err
 	if err != nil {
 		loc = time.UTC
 	}
-	brandCache.Store(s, cachedBrand{brand: b, loc: loc, at: time.Now()})
+	brandCache.Store(s, cachedBrand{brand: b, loc: loc, at: time.Now(), key: fmt.Sprintf("%+v", b)})
 	return b, loc, nil
+}
+
+// brandKey spells out every field of the brand settings for a page cache
+// key (formatted once per brand cache refresh, not per page).
+func (s *Server) brandKey(b store.BrandSettings) string {
+	if v, ok := brandCache.Load(s); ok {
+		if cb := v.(cachedBrand); cb.brand == b {
+			return cb.key
+		}
+	}
+	return fmt.Sprintf("%+v", b)
 }
 
 const supplierKey = "pogate.supplier"
