@@ -130,8 +130,11 @@ func (s *Server) poListCacheKey(c *gin.Context, v *view) (string, bool) {
 		c.Request.URL.Path, c.Request.URL.RawQuery,
 		string(v.Actor.Kind), strconv.FormatInt(v.Actor.ID, 10), v.Actor.Label, string(v.Actor.Role), v.Actor.Channel,
 		v.UserName, v.SupplierName, v.TZName, v.Title, s.brandKey(v.Brand)} {
+		// Length-prefixed, so no text inside a part can shift the
+		// boundary between two parts.
+		b.WriteString(strconv.Itoa(len(part)))
+		b.WriteByte(':')
 		b.WriteString(part)
-		b.WriteByte(0)
 	}
 	return b.String(), true
 }

@@ -138,7 +138,8 @@ func TestPOListPageCacheNotOlderThanItsKey(t *testing.T) {
 }
 
 // TestPOListCacheKeyRefusals: no key for staff, for a view with a flash
-// message or field errors, or without a session read this request.
+// message or field errors, or without a session read this request; and
+// parts of the key cannot run into each other.
 func TestPOListCacheKeyRefusals(t *testing.T) {
 	e := newWebEnv(t)
 	ctx := context.Background()
@@ -176,6 +177,12 @@ func TestPOListCacheKeyRefusals(t *testing.T) {
 	}
 	if _, ok := keyOf(ctx, &view{Actor: supplier}); ok {
 		t.Error("a view may be cached without the session's version")
+	}
+	// Text moved from one part to the next is a different key.
+	k1, _ := keyOf(memo, &view{Actor: supplier, UserName: "Ada\x00x", SupplierName: "Acme"})
+	k2, _ := keyOf(memo, &view{Actor: supplier, UserName: "Ada", SupplierName: "x\x00Acme"})
+	if k1 == k2 {
+		t.Error("two views that differ only in where a part ends share a key")
 	}
 }
 

@@ -23,6 +23,8 @@ CREATE TABLE supplier_po_versions (
 );
 
 -- Suppliers touched by the open transaction; rows live only until its commit.
+-- The trigger functions below keep the search_path they were created with,
+-- so they find these tables whatever the writing session's search_path is.
 CREATE UNLOGGED TABLE po_list_touched (
     txid        BIGINT NOT NULL,
     supplier_id BIGINT NOT NULL,
@@ -30,7 +32,7 @@ CREATE UNLOGGED TABLE po_list_touched (
 );
 
 -- +goose StatementBegin
-CREATE FUNCTION po_list_note_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION po_list_note_inserted() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
     INSERT INTO po_list_touched (txid, supplier_id)
         SELECT DISTINCT txid_current(), supplier_id FROM po_new
@@ -41,7 +43,7 @@ $$;
 -- +goose StatementEnd
 
 -- +goose StatementBegin
-CREATE FUNCTION po_list_note_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION po_list_note_updated() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
     INSERT INTO po_list_touched (txid, supplier_id)
         SELECT txid_current(), supplier_id FROM (SELECT supplier_id FROM po_new UNION SELECT supplier_id FROM po_old) s
@@ -52,7 +54,7 @@ $$;
 -- +goose StatementEnd
 
 -- +goose StatementBegin
-CREATE FUNCTION po_list_note_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION po_list_note_deleted() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
     INSERT INTO po_list_touched (txid, supplier_id)
         SELECT DISTINCT txid_current(), supplier_id FROM po_old
@@ -65,7 +67,7 @@ $$;
 -- Fires at commit once per noted supplier; the first firing bumps them all
 -- (in supplier order) and the rest find nothing left to do.
 -- +goose StatementBegin
-CREATE FUNCTION po_list_bump() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION po_list_bump() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
     WITH noted AS (
         DELETE FROM po_list_touched WHERE txid = txid_current() RETURNING supplier_id
