@@ -85,7 +85,7 @@ func (s *Server) apiAcknowledgePO(c *gin.Context) {
 		return
 	}
 	in.POID = id
-	res, err := s.Procure.Acknowledge(c, actorOf(c), in)
+	res, err := s.Procure.Acknowledge(c.Request.Context(), actorOf(c), in)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -107,7 +107,7 @@ func (s *Server) apiPOChanges(c *gin.Context) {
 		s.fail(c, fieldErr("status", "unknown status %q; use pending, accepted, countered or superseded", status))
 		return
 	}
-	cs, err := s.Procure.Changes(c, actorOf(c), id, status)
+	cs, err := s.Procure.Changes(c.Request.Context(), actorOf(c), id, status)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -141,7 +141,7 @@ func (s *Server) resolveChange(c *gin.Context, accept bool) {
 		return
 	}
 	in.Accept = accept
-	po, ch, err := s.Procure.ResolveChange(c, actorOf(c), poID, changeID, in)
+	po, ch, err := s.Procure.ResolveChange(c.Request.Context(), actorOf(c), poID, changeID, in)
 	if err != nil {
 		s.fail(c, err)
 		return

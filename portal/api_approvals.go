@@ -36,7 +36,7 @@ func (s *Server) apiSubmitPO(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	po, dec, err := s.Procure.Submit(c, actorOf(c), id)
+	po, dec, err := s.Procure.Submit(c.Request.Context(), actorOf(c), id)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -61,7 +61,7 @@ func (s *Server) apiApprovePO(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	po, err := s.Procure.Approve(c, actorOf(c), id, in.Note)
+	po, err := s.Procure.Approve(c.Request.Context(), actorOf(c), id, in.Note)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -82,7 +82,7 @@ func (s *Server) apiRejectPO(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	po, err := s.Procure.Reject(c, actorOf(c), id, in.Reason)
+	po, err := s.Procure.Reject(c.Request.Context(), actorOf(c), id, in.Reason)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -115,7 +115,7 @@ func (s *Server) apiPODispatches(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	ds, wf, err := s.Procure.Dispatches(c, actorOf(c), id)
+	ds, wf, err := s.Procure.Dispatches(c.Request.Context(), actorOf(c), id)
 	if err != nil {
 		s.fail(c, err)
 		return

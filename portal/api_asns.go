@@ -87,7 +87,7 @@ func (s *Server) apiSubmitASN(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	asn, err := s.Procure.SubmitASN(c, actorOf(c), in)
+	asn, err := s.Procure.SubmitASN(c.Request.Context(), actorOf(c), in)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -107,7 +107,7 @@ func (s *Server) apiListASNs(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	asns, total, err := s.Procure.ListASNs(c, actorOf(c), f, page)
+	asns, total, err := s.Procure.ListASNs(c.Request.Context(), actorOf(c), f, page)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -121,7 +121,7 @@ func (s *Server) apiGetASN(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	asn, err := s.Procure.GetASN(c, actorOf(c), id)
+	asn, err := s.Procure.GetASN(c.Request.Context(), actorOf(c), id)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -33,12 +33,12 @@ func (s *Server) apiAudit(c *gin.Context) {
 	if a.IsSupplier() {
 		supplierID = a.SupplierID
 	}
-	evs, err := s.Store.AuditFor(c, entity, id, supplierID, page)
+	evs, err := s.Store.AuditFor(c.Request.Context(), entity, id, supplierID, page)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	total, err := s.Store.CountAuditFor(c, entity, id, supplierID)
+	total, err := s.Store.CountAuditFor(c.Request.Context(), entity, id, supplierID)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -37,7 +37,7 @@ func (s *Server) apiListCatalog(c *gin.Context) {
 	if c.Query("stale") == "true" {
 		f.StaleBefore = s.Store.Now().AddDate(0, 0, -90)
 	}
-	items, total, err := s.Store.CatalogItems(c, f, page)
+	items, total, err := s.Store.CatalogItems(c.Request.Context(), f, page)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -64,7 +64,7 @@ func (s *Server) apiImportCatalog(c *gin.Context) {
 		return
 	}
 	defer r.Close()
-	res, err := s.Procure.ImportCatalog(c, actorOf(c), r, procure.ImportOptions{Partial: c.Query("partial") == "true", Filename: name})
+	res, err := s.Procure.ImportCatalog(c.Request.Context(), actorOf(c), r, procure.ImportOptions{Partial: c.Query("partial") == "true", Filename: name})
 	if err != nil {
 		if errors.Is(err, procure.ErrImportRejected) {
 			s.fail(c, importFailure{err: err, result: res})

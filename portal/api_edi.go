@@ -72,12 +72,12 @@ func (s *Server) apiUploadEDI(c *gin.Context) {
 		name = "upload-" + time.Now().UTC().Format("20060102T150405") + ".edi"
 	}
 	g := s.EDIGateway()
-	f, err := g.Ingest(c, src, name, data)
+	f, err := g.Ingest(c.Request.Context(), src, name, data)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	d, err := g.FileDetail(c, actor, f.ID)
+	d, err := g.FileDetail(c.Request.Context(), actor, f.ID)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -105,7 +105,7 @@ func (s *Server) apiListEDIFiles(c *gin.Context) {
 			*dst = n
 		}
 	}
-	files, total, err := s.EDIGateway().Files(c, actorOf(c), f, page)
+	files, total, err := s.EDIGateway().Files(c.Request.Context(), actorOf(c), f, page)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -119,7 +119,7 @@ func (s *Server) apiGetEDIFile(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	d, err := s.EDIGateway().FileDetail(c, actorOf(c), id)
+	d, err := s.EDIGateway().FileDetail(c.Request.Context(), actorOf(c), id)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -134,7 +134,7 @@ func (s *Server) apiGetEDIFileRaw(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	f, raw, err := s.EDIGateway().Raw(c, actorOf(c), id)
+	f, raw, err := s.EDIGateway().Raw(c.Request.Context(), actorOf(c), id)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -23,7 +23,7 @@ func (s *Server) apiPutStock(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	n, err := s.Procure.SetStockLevels(c, actorOf(c), in)
+	n, err := s.Procure.SetStockLevels(c.Request.Context(), actorOf(c), in)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -37,7 +37,7 @@ func (s *Server) apiInventoryPositions(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	out, total, err := s.Procure.InventoryPositions(c, actorOf(c), procure.PositionFilter{SKU: c.Query("sku")}, page)
+	out, total, err := s.Procure.InventoryPositions(c.Request.Context(), actorOf(c), procure.PositionFilter{SKU: c.Query("sku")}, page)
 	if err != nil {
 		s.fail(c, err)
 		return

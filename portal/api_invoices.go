@@ -170,7 +170,7 @@ func (s *Server) apiSubmitInvoice(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	res, err := s.Procure.SubmitInvoice(c, actorOf(c), in)
+	res, err := s.Procure.SubmitInvoice(c.Request.Context(), actorOf(c), in)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -198,7 +198,7 @@ func (s *Server) apiListInvoices(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	invs, total, err := s.Procure.ListInvoices(c, actorOf(c), f, page)
+	invs, total, err := s.Procure.ListInvoices(c.Request.Context(), actorOf(c), f, page)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -212,13 +212,13 @@ func (s *Server) apiGetInvoice(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	inv, err := s.Procure.GetInvoice(c, actorOf(c), id)
+	inv, err := s.Procure.GetInvoice(c.Request.Context(), actorOf(c), id)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	v := invoiceView(inv)
-	if d, err := s.Procure.LatestDecision(c, inv.ID); err == nil {
+	if d, err := s.Procure.LatestDecision(c.Request.Context(), inv.ID); err == nil {
 		v.Decision = &d
 	}
 	c.JSON(http.StatusOK, v)
@@ -230,7 +230,7 @@ func (s *Server) apiRunMatch(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	res, err := s.Procure.RunMatch(c, actorOf(c), id)
+	res, err := s.Procure.RunMatch(c.Request.Context(), actorOf(c), id)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -254,7 +254,7 @@ func (s *Server) apiResolveInvoice(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	inv, err := s.Procure.ResolveException(c, actorOf(c), id, in.Action, in.Reason)
+	inv, err := s.Procure.ResolveException(c.Request.Context(), actorOf(c), id, in.Action, in.Reason)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -268,7 +268,7 @@ func (s *Server) apiFlipPO(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	in, err := s.Procure.FlipPO(c, actorOf(c), id)
+	in, err := s.Procure.FlipPO(c.Request.Context(), actorOf(c), id)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -299,7 +299,7 @@ func (s *Server) apiListPayables(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	ps, total, err := s.Procure.ListPayables(c, actorOf(c), store.PayableFilter{Status: c.Query("status")}, page)
+	ps, total, err := s.Procure.ListPayables(c.Request.Context(), actorOf(c), store.PayableFilter{Status: c.Query("status")}, page)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -325,7 +325,7 @@ func (s *Server) apiExportPayables(c *gin.Context) {
 		return
 	}
 	var buf strings.Builder
-	if _, err := s.Procure.ExportPayables(c, actorOf(c), format, &buf); err != nil {
+	if _, err := s.Procure.ExportPayables(c.Request.Context(), actorOf(c), format, &buf); err != nil {
 		s.fail(c, err)
 		return
 	}

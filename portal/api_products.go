@@ -25,7 +25,7 @@ func (s *Server) apiListProducts(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	ps, total, err := s.Store.Products(c, c.Query("q"), page)
+	ps, total, err := s.Store.Products(c.Request.Context(), c.Query("q"), page)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -39,7 +39,7 @@ func (s *Server) apiGetProduct(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	p, err := s.Store.Product(c, id)
+	p, err := s.Store.Product(c.Request.Context(), id)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -60,7 +60,7 @@ func (s *Server) apiCreateProduct(c *gin.Context) {
 		return
 	}
 	p := store.Product{SKU: in.SKU, Name: in.Name, GTIN: in.GTIN, StockUnit: in.StockUnit, Category: in.Category}
-	if err := s.Store.CreateProduct(c, actorOf(c), &p); err != nil {
+	if err := s.Store.CreateProduct(c.Request.Context(), actorOf(c), &p); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -78,12 +78,12 @@ func (s *Server) apiListStock(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	sl, err := s.Store.StockLevels(c, pid, page)
+	sl, err := s.Store.StockLevels(c.Request.Context(), pid, page)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	total, err := s.Store.CountStockLevels(c, pid)
+	total, err := s.Store.CountStockLevels(c.Request.Context(), pid)
 	if err != nil {
 		s.fail(c, err)
 		return

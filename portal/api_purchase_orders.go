@@ -45,7 +45,7 @@ func (s *Server) apiListPOs(c *gin.Context) {
 			*dst = t
 		}
 	}
-	pos, total, err := s.Procure.ListPOs(c, actorOf(c), f, page)
+	pos, total, err := s.Procure.ListPOs(c.Request.Context(), actorOf(c), f, page)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -59,7 +59,7 @@ func (s *Server) apiGetPO(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	po, err := s.Procure.GetPO(c, actorOf(c), id)
+	po, err := s.Procure.GetPO(c.Request.Context(), actorOf(c), id)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -73,7 +73,7 @@ func (s *Server) apiCreatePO(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	po, err := s.Procure.CreateDraft(c, actorOf(c), in)
+	po, err := s.Procure.CreateDraft(c.Request.Context(), actorOf(c), in)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -93,7 +93,7 @@ func (s *Server) apiUpdatePO(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	po, err := s.Procure.UpdateDraft(c, actorOf(c), id, in)
+	po, err := s.Procure.UpdateDraft(c.Request.Context(), actorOf(c), id, in)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -114,7 +114,7 @@ func (s *Server) apiCancelPO(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	po, err := s.Procure.Cancel(c, actorOf(c), id, in.Reason)
+	po, err := s.Procure.Cancel(c.Request.Context(), actorOf(c), id, in.Reason)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -102,7 +102,7 @@ func (s *Server) apiReceive(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	res, err := s.Procure.Receive(c, actorOf(c), in)
+	res, err := s.Procure.Receive(c.Request.Context(), actorOf(c), in)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -126,7 +126,7 @@ func (s *Server) apiListReceipts(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	rs, total, err := s.Procure.ListReceipts(c, actorOf(c), f, page)
+	rs, total, err := s.Procure.ListReceipts(c.Request.Context(), actorOf(c), f, page)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -148,9 +148,9 @@ func (s *Server) apiReceiptDraft(c *gin.Context) {
 	var d procure.ReceiptDraft
 	switch {
 	case asnID != 0:
-		d, err = s.Procure.ReceiptDraftFromASN(c, actorOf(c), asnID)
+		d, err = s.Procure.ReceiptDraftFromASN(c.Request.Context(), actorOf(c), asnID)
 	case poID != 0:
-		d, err = s.Procure.ReceiptDraftFromPO(c, actorOf(c), poID)
+		d, err = s.Procure.ReceiptDraftFromPO(c.Request.Context(), actorOf(c), poID)
 	default:
 		err = fieldErr("po_id", "give po_id or asn_id")
 	}
@@ -179,7 +179,7 @@ func (s *Server) apiCloseReceipt(c *gin.Context) {
 			return
 		}
 	}
-	res, po, err := s.Procure.CloseReceipt(c, actorOf(c), id, in.Reason)
+	res, po, err := s.Procure.CloseReceipt(c.Request.Context(), actorOf(c), id, in.Reason)
 	if err != nil {
 		s.fail(c, err)
 		return

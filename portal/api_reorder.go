@@ -18,7 +18,7 @@ func init() {
 
 // apiRunReorder runs the reorder engine now; ?dry_run=true creates no PO.
 func (s *Server) apiRunReorder(c *gin.Context) {
-	res, err := s.Procure.RunReorder(c, actorOf(c), procure.ReorderOptions{DryRun: c.Query("dry_run") == "true"})
+	res, err := s.Procure.RunReorder(c.Request.Context(), actorOf(c), procure.ReorderOptions{DryRun: c.Query("dry_run") == "true"})
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -59,7 +59,7 @@ func (s *Server) apiReorderProposals(c *gin.Context) {
 			return
 		}
 	}
-	run, items, total, err := s.Procure.ReorderProposals(c, actorOf(c), runID, page)
+	run, items, total, err := s.Procure.ReorderProposals(c.Request.Context(), actorOf(c), runID, page)
 	if err != nil {
 		s.fail(c, err)
 		return

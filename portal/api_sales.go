@@ -40,7 +40,7 @@ func (s *Server) apiImportSales(c *gin.Context) {
 		return
 	}
 	defer r.Close()
-	res, err := s.Procure.ImportSales(c, actorOf(c), r, c.Query("format"), procure.ImportOptions{Partial: c.Query("partial") == "true", Filename: name})
+	res, err := s.Procure.ImportSales(c.Request.Context(), actorOf(c), r, c.Query("format"), procure.ImportOptions{Partial: c.Query("partial") == "true", Filename: name})
 	if err != nil {
 		if errors.Is(err, procure.ErrImportRejected) {
 			s.fail(c, salesImportFailure{err: err, result: res})
@@ -65,7 +65,7 @@ func (s *Server) shopifyOrderCreated(c *gin.Context) {
 		s.webhookFail(c, err)
 		return
 	}
-	res, err := s.Procure.RecordShopifyOrder(c, body, c.GetHeader("X-Shopify-Hmac-Sha256"))
+	res, err := s.Procure.RecordShopifyOrder(c.Request.Context(), body, c.GetHeader("X-Shopify-Hmac-Sha256"))
 	if err != nil {
 		s.webhookFail(c, err)
 		return

@@ -40,7 +40,7 @@ func (s *Server) scorecards(c *gin.Context) ([]procure.ScorecardView, bool) {
 		s.fail(c, err)
 		return nil, false
 	}
-	cards, err := s.Procure.Scorecards(c, actorOf(c), f)
+	cards, err := s.Procure.Scorecards(c.Request.Context(), actorOf(c), f)
 	if err != nil {
 		s.fail(c, err)
 		return nil, false
@@ -97,7 +97,7 @@ func (s *Server) apiRecomputeScorecards(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	n, err := s.Procure.RecomputeScorecards(c, actorOf(c), in.Month)
+	n, err := s.Procure.RecomputeScorecards(c.Request.Context(), actorOf(c), in.Month)
 	if err != nil {
 		s.fail(c, err)
 		return

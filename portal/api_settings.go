@@ -20,7 +20,7 @@ func init() {
 }
 
 func (s *Server) apiListSettings(c *gin.Context) {
-	out, err := s.Procure.Settings(c, actorOf(c))
+	out, err := s.Procure.Settings(c.Request.Context(), actorOf(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -38,7 +38,7 @@ func (s *Server) apiPutSetting(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if err := s.Procure.SetSetting(c, actorOf(c), in.Name, in.Value); err != nil {
+	if err := s.Procure.SetSetting(c.Request.Context(), actorOf(c), in.Name, in.Value); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -53,7 +53,7 @@ type webhookSubJSON struct {
 }
 
 func (s *Server) apiListWebhookSubs(c *gin.Context) {
-	subs, err := s.Procure.WebhookSubscriptions(c, actorOf(c))
+	subs, err := s.Procure.WebhookSubscriptions(c.Request.Context(), actorOf(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -71,7 +71,7 @@ func (s *Server) apiCreateWebhookSub(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	w, err := s.Procure.CreateWebhookSubscription(c, actorOf(c), in)
+	w, err := s.Procure.CreateWebhookSubscription(c.Request.Context(), actorOf(c), in)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -86,7 +86,7 @@ func (s *Server) apiDeleteWebhookSub(c *gin.Context) {
 		s.fail(c, fieldErr("id", "give the subscription id as ?id="))
 		return
 	}
-	if err := s.Procure.DeleteWebhookSubscription(c, actorOf(c), id); err != nil {
+	if err := s.Procure.DeleteWebhookSubscription(c.Request.Context(), actorOf(c), id); err != nil {
 		s.fail(c, err)
 		return
 	}

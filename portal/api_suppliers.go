@@ -26,7 +26,7 @@ func (s *Server) apiListSuppliers(c *gin.Context) {
 	a := actorOf(c)
 	if a.IsSupplier() {
 		// A supplier sees exactly one supplier: itself.
-		sp, err := s.Store.Supplier(c, a.SupplierID)
+		sp, err := s.Store.Supplier(c.Request.Context(), a.SupplierID)
 		if err != nil {
 			s.fail(c, err)
 			return
@@ -34,7 +34,7 @@ func (s *Server) apiListSuppliers(c *gin.Context) {
 		c.JSON(http.StatusOK, newList([]supplierJSON{supplierView(sp)}, 1, page))
 		return
 	}
-	sps, total, err := s.Store.Suppliers(c, c.Query("q"), page)
+	sps, total, err := s.Store.Suppliers(c.Request.Context(), c.Query("q"), page)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -52,7 +52,7 @@ func (s *Server) apiGetSupplier(c *gin.Context) {
 		s.fail(c, fault.New(fault.NotFound, "supplier not found"))
 		return
 	}
-	sp, err := s.Store.Supplier(c, id)
+	sp, err := s.Store.Supplier(c.Request.Context(), id)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -105,7 +105,7 @@ func (s *Server) apiCreateSupplier(c *gin.Context) {
 		}
 		sp.ApprovalThresholdMinor = &v
 	}
-	if err := s.Store.CreateSupplier(c, actorOf(c), &sp); err != nil {
+	if err := s.Store.CreateSupplier(c.Request.Context(), actorOf(c), &sp); err != nil {
 		s.fail(c, err)
 		return
 	}

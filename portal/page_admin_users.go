@@ -42,7 +42,7 @@ func (s *Server) fillUsers(c *gin.Context, v *view) bool {
 		s.fail(c, err)
 		return false
 	}
-	q := s.Store.DB(c).Model(&store.User{})
+	q := s.Store.DB(c.Request.Context()).Model(&store.User{})
 	if t := strings.TrimSpace(c.Query("q")); t != "" {
 		like := "%" + strings.ToLower(likeEscape(t)) + "%"
 		q = q.Where("LOWER(email) LIKE ? ESCAPE '\\' OR LOWER(name) LIKE ? ESCAPE '\\'", like, like)
@@ -60,7 +60,7 @@ func (s *Server) fillUsers(c *gin.Context, v *view) bool {
 		s.fail(c, err)
 		return false
 	}
-	sups, _, err := s.Store.Suppliers(c, "", store.Page{Size: store.MaxPageSize})
+	sups, _, err := s.Store.Suppliers(c.Request.Context(), "", store.Page{Size: store.MaxPageSize})
 	if err != nil {
 		s.fail(c, err)
 		return false
@@ -94,7 +94,7 @@ func (s *Server) postInviteUser(c *gin.Context) {
 	if v := c.PostForm("supplier_id"); v != "" && v != "0" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err == nil {
-			if _, err = s.Store.Supplier(c, id); err == nil {
+			if _, err = s.Store.Supplier(c.Request.Context(), id); err == nil {
 				u.SupplierID = &id
 			}
 		}
@@ -103,7 +103,7 @@ func (s *Server) postInviteUser(c *gin.Context) {
 			return
 		}
 	}
-	if err := s.Store.CreateUser(c, a, &u); err != nil {
+	if err := s.Store.CreateUser(c.Request.Context(), a, &u); err != nil {
 		if errs, _, ok := errorsOf(err); ok {
 			s.reshowUsers(c, errs)
 			return
@@ -111,7 +111,7 @@ func (s *Server) postInviteUser(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if err := s.sendPasswordLink(c, u, store.LinkInvite, a); err != nil {
+	if err := s.sendPasswordLink(c.Request.Context(), u, store.LinkInvite, a); err != nil {
 		s.flash(c, "warn", "The user was created but the invitation could not be e-mailed: "+err.Error()+". Disable and invite again later.")
 		redirect(c, "/admin/users")
 		return
@@ -146,17 +146,17 @@ func (s *Server) postUserDisabled(disabled bool) gin.HandlerFunc {
 			redirect(c, "/admin/users")
 			return
 		}
-		u, err := s.Store.UserByID(c, id)
+		u, err := s.Store.UserByID(c.Request.Context(), id)
 		if err != nil {
 			s.fail(c, err)
 			return
 		}
-		if err := s.Store.SetUserDisabled(c, a, id, disabled); err != nil {
+		if err := s.Store.SetUserDisabled(c.Request.Context(), a, id, disabled); err != nil {
 			s.fail(c, err)
 			return
 		}
 		if disabled {
-			n, err := s.Store.EndUserSessions(c, id)
+			n, err := s.Store.EndUserSessions(c.Request.Context(), id)
 			if err != nil {
 				s.fail(c, err)
 				return

@@ -29,7 +29,7 @@ func init() {
 	})
 	poRelated = append(poRelated, func(s *Server, c *gin.Context, a store.Actor, po store.PurchaseOrder) (string, []int64) {
 		var ids []int64
-		q := s.Store.DB(c).Model(&store.ASN{}).Where("po_id = ?", po.ID)
+		q := s.Store.DB(c.Request.Context()).Model(&store.ASN{}).Where("po_id = ?", po.ID)
 		if sc := scopeOf(a); sc != 0 {
 			q = q.Where("supplier_id = ?", sc)
 		}
@@ -39,7 +39,7 @@ func init() {
 		return "asn", ids
 	})
 	poSectionHooks = append(poSectionHooks, func(s *Server, c *gin.Context, a store.Actor, po store.PurchaseOrder) (poSection, bool) {
-		asns, _, err := s.Procure.ListASNs(c, a, store.ASNFilter{POID: po.ID}, store.Page{Size: 20})
+		asns, _, err := s.Procure.ListASNs(c.Request.Context(), a, store.ASNFilter{POID: po.ID}, store.Page{Size: 20})
 		if err != nil || (len(asns) == 0 && !shippable(po)) {
 			return poSection{}, false
 		}
@@ -81,7 +81,7 @@ func (s *Server) showASNForm(c *gin.Context, status int, errs map[string]string)
 		s.fail(c, err)
 		return
 	}
-	po, err := s.Procure.GetPO(c, actorOf(c), id)
+	po, err := s.Procure.GetPO(c.Request.Context(), actorOf(c), id)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -112,7 +112,7 @@ func (s *Server) productsOf(c *gin.Context, po store.PurchaseOrder) (map[int64]s
 		ids = append(ids, l.ProductID)
 	}
 	var prods []store.Product
-	if err := s.Store.DB(c).Where("id IN ?", ids).Find(&prods).Error; err != nil {
+	if err := s.Store.DB(c.Request.Context()).Where("id IN ?", ids).Find(&prods).Error; err != nil {
 		return nil, err
 	}
 	out := make(map[int64]store.Product, len(prods))
@@ -129,7 +129,7 @@ func (s *Server) postASN(c *gin.Context) {
 		return
 	}
 	a := actorOf(c)
-	po, err := s.Procure.GetPO(c, a, id)
+	po, err := s.Procure.GetPO(c.Request.Context(), a, id)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -157,7 +157,7 @@ func (s *Server) postASN(c *gin.Context) {
 		s.showASNForm(c, http.StatusBadRequest, errs)
 		return
 	}
-	asn, err := s.Procure.SubmitASN(c, a, in)
+	asn, err := s.Procure.SubmitASN(c.Request.Context(), a, in)
 	if err != nil {
 		if fe, status, ok := errorsOf(err); ok {
 			s.showASNForm(c, status, fe)
@@ -205,7 +205,7 @@ func (s *Server) pageASNList(c *gin.Context) {
 	}
 	f := store.ASNFilter{Status: c.Query("status")}
 	if q := strings.TrimSpace(c.Query("q")); q != "" {
-		po, err := s.Store.POByNumber(c, strings.ToUpper(q), scopeOf(a))
+		po, err := s.Store.POByNumber(c.Request.Context(), strings.ToUpper(q), scopeOf(a))
 		if err != nil {
 			f.POID = -1
 		} else {
@@ -215,7 +215,7 @@ func (s *Server) pageASNList(c *gin.Context) {
 	var d asnListData
 	var total int64
 	if f.POID >= 0 {
-		if d.ASNs, total, err = s.Procure.ListASNs(c, a, f, page); err != nil {
+		if d.ASNs, total, err = s.Procure.ListASNs(c.Request.Context(), a, f, page); err != nil {
 			s.fail(c, err)
 			return
 		}
@@ -231,7 +231,7 @@ func (s *Server) pageASNList(c *gin.Context) {
 	}
 	var pos []store.PurchaseOrder
 	if len(ids) > 0 {
-		if err := s.Store.DB(c).Select("id", "number").Where("id IN ?", ids).Find(&pos).Error; err != nil {
+		if err := s.Store.DB(c.Request.Context()).Select("id", "number").Where("id IN ?", ids).Find(&pos).Error; err != nil {
 			s.fail(c, err)
 			return
 		}
@@ -259,12 +259,12 @@ func (s *Server) pageASN(c *gin.Context) {
 		return
 	}
 	a := actorOf(c)
-	asn, err := s.Procure.GetASN(c, a, id)
+	asn, err := s.Procure.GetASN(c.Request.Context(), a, id)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	po, err := s.Procure.GetPO(c, a, asn.POID)
+	po, err := s.Procure.GetPO(c.Request.Context(), a, asn.POID)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -49,14 +49,14 @@ func (s *Server) showCatalog(c *gin.Context, status int, stale bool, errs map[st
 	d := catalogData{Stale: stale, Result: res, Columns: procure.CatalogColumns}
 	var total int64
 	if stale {
-		d.Items, total, err = s.Procure.StaleCatalog(c, a, page)
+		d.Items, total, err = s.Procure.StaleCatalog(c.Request.Context(), a, page)
 	} else {
 		f := store.CatalogFilter{}
 		if v := c.Query("supplier_id"); v != "" {
 			f.SupplierID, _ = strconv.ParseInt(v, 10, 64)
 		}
 		if q := strings.TrimSpace(c.Query("q")); q != "" {
-			p, perr := s.Store.ProductBySKU(c, q)
+			p, perr := s.Store.ProductBySKU(c.Request.Context(), q)
 			if perr != nil {
 				f.ProductID = -1
 			} else {
@@ -64,7 +64,7 @@ func (s *Server) showCatalog(c *gin.Context, status int, stale bool, errs map[st
 			}
 		}
 		if f.ProductID >= 0 {
-			d.Items, total, err = s.Store.CatalogItems(c, f, page)
+			d.Items, total, err = s.Store.CatalogItems(c.Request.Context(), f, page)
 		}
 	}
 	if err != nil {
@@ -79,7 +79,7 @@ func (s *Server) showCatalog(c *gin.Context, status int, stale bool, errs map[st
 		s.fail(c, err)
 		return
 	}
-	if d.AllSups, _, err = s.Store.Suppliers(c, "", store.Page{Size: store.MaxPageSize}); err != nil {
+	if d.AllSups, _, err = s.Store.Suppliers(c.Request.Context(), "", store.Page{Size: store.MaxPageSize}); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -107,7 +107,7 @@ func (s *Server) postCatalogImport(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	res, err := s.Procure.ImportCatalog(c, actorOf(c), bytes.NewReader(up.Data), procure.ImportOptions{
+	res, err := s.Procure.ImportCatalog(c.Request.Context(), actorOf(c), bytes.NewReader(up.Data), procure.ImportOptions{
 		Partial: c.PostForm("partial") == "on", Filename: up.Name})
 	if err != nil {
 		fe := classify(err)

@@ -49,7 +49,7 @@ func (s *Server) pageDashboard(c *gin.Context) {
 	now := s.Store.Now()
 	sc := scopeOf(a)
 	base := func() *gorm.DB {
-		q := s.Store.DB(c).Model(&store.PurchaseOrder{})
+		q := s.Store.DB(c.Request.Context()).Model(&store.PurchaseOrder{})
 		if sc != 0 {
 			q = q.Where("supplier_id = ?", sc)
 		}
@@ -123,7 +123,7 @@ func (s *Server) supplierNames(c *gin.Context) (map[int64]string, error) {
 		return names, nil
 	}
 	var rows []store.Supplier
-	if err := s.Store.DB(c).Select("id", "code", "name").Find(&rows).Error; err != nil {
+	if err := s.Store.DB(c.Request.Context()).Select("id", "code", "name").Find(&rows).Error; err != nil {
 		return nil, err
 	}
 	for _, r := range rows {

@@ -36,7 +36,7 @@ func (s *Server) pageEDIFiles(c *gin.Context) {
 	if st := c.Query("status"); st != "" {
 		f.Statuses = []string{st}
 	}
-	files, total, err := s.EDIGateway().Files(c, actorOf(c), f, page)
+	files, total, err := s.EDIGateway().Files(c.Request.Context(), actorOf(c), f, page)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -58,7 +58,7 @@ func (s *Server) pageEDIFile(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	det, err := s.EDIGateway().FileDetail(c, actorOf(c), id)
+	det, err := s.EDIGateway().FileDetail(c.Request.Context(), actorOf(c), id)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -75,7 +75,7 @@ func (s *Server) getEDIRaw(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	f, raw, err := s.EDIGateway().Raw(c, actorOf(c), id)
+	f, raw, err := s.EDIGateway().Raw(c.Request.Context(), actorOf(c), id)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -47,7 +47,7 @@ func init() {
 			return poSection{}, false
 		}
 		var ds []store.Document
-		q := s.Store.DB(c).Select("id", "supplier_id", "po_id", "filename", "status", "reason", "invoice_id", "created_at").
+		q := s.Store.DB(c.Request.Context()).Select("id", "supplier_id", "po_id", "filename", "status", "reason", "invoice_id", "created_at").
 			Where("po_id = ?", po.ID).Order("id DESC").Limit(20)
 		if sc := scopeOf(a); sc != 0 {
 			q = q.Where("supplier_id = ?", sc)
@@ -119,7 +119,7 @@ func (s *Server) uploadPO(c *gin.Context) (store.PurchaseOrder, bool) {
 		s.fail(c, err)
 		return store.PurchaseOrder{}, false
 	}
-	po, err := s.Procure.GetPO(c, actorOf(c), id)
+	po, err := s.Procure.GetPO(c.Request.Context(), actorOf(c), id)
 	if err != nil {
 		s.fail(c, err)
 		return po, false
@@ -214,7 +214,7 @@ func (s *Server) postInvoiceUpload(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	doc, dup, err := s.Procure.ReceiveDocument(c, a, procure.DocumentUpload{POID: po.ID, Filename: up.Name, Kind: up.Kind,
+	doc, dup, err := s.Procure.ReceiveDocument(c.Request.Context(), a, procure.DocumentUpload{POID: po.ID, Filename: up.Name, Kind: up.Kind,
 		ContentType: kindContentTypes[up.Kind], Data: up.Data})
 	if err != nil {
 		if fe, st, ok := errorsOf(err); ok {
@@ -269,18 +269,18 @@ func confirmPath(poID, docID int64) string {
 // and tells the supplier why; the server itself never runs the parser.
 func (s *Server) extractUpload(c *gin.Context, po store.PurchaseOrder, doc store.Document, up upload) {
 	a := actorOf(c)
-	hints, err := s.Procure.SupplierHints(c, doc.SupplierID)
+	hints, err := s.Procure.SupplierHints(c.Request.Context(), doc.SupplierID)
 	if err != nil {
 		s.Log.Warn("layout hints unreadable; extracting without", "supplier_id", doc.SupplierID, "error", err)
 		hints = nil
 	}
-	res, extractErr := s.extract(c, up, hints)
+	res, extractErr := s.extract(c.Request.Context(), up, hints)
 	if extractErr != nil {
 		if _, refused := docs.AsRefusal(extractErr); !refused {
 			s.Log.Error("invoice extraction failed", "document_id", doc.ID, "error", extractErr)
 		}
 	}
-	if err := s.Procure.RecordExtraction(c, a, doc.ID, res, extractErr); err != nil {
+	if err := s.Procure.RecordExtraction(c.Request.Context(), a, doc.ID, res, extractErr); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -328,7 +328,7 @@ func (s *Server) submit810(c *gin.Context, po store.PurchaseOrder, doc store.Doc
 	a := actorOf(c)
 	in, err := invoiceInputOf810(data, po, doc.ID)
 	if err != nil {
-		if rerr := s.Procure.RecordExtraction(c, a, doc.ID, nil, err); rerr != nil {
+		if rerr := s.Procure.RecordExtraction(c.Request.Context(), a, doc.ID, nil, err); rerr != nil {
 			s.fail(c, rerr)
 			return
 		}
@@ -336,7 +336,7 @@ func (s *Server) submit810(c *gin.Context, po store.PurchaseOrder, doc store.Doc
 		s.showUpload(c, po, http.StatusUnprocessableEntity, &doc, map[string]string{"file": "the file was kept but could not be used: " + err.Error()})
 		return
 	}
-	res, err := s.Procure.SubmitDocumentInvoice(c, a, procure.DocumentSubmission{DocumentID: doc.ID, Invoice: in})
+	res, err := s.Procure.SubmitDocumentInvoice(c.Request.Context(), a, procure.DocumentSubmission{DocumentID: doc.ID, Invoice: in})
 	if err != nil {
 		if fe, st, ok := errorsOf(err); ok {
 			s.showUpload(c, po, st, &doc, fe)
@@ -417,7 +417,7 @@ func (s *Server) getInvoiceTemplate(c *gin.Context) {
 		tin.SupplierName = names[po.SupplierID]
 	}
 	suggested := map[int64]procure.InvoiceLineInput{}
-	if flip, err := s.Procure.FlipPO(c, actorOf(c), po.ID); err == nil {
+	if flip, err := s.Procure.FlipPO(c.Request.Context(), actorOf(c), po.ID); err == nil {
 		for _, l := range flip.Lines {
 			suggested[l.POLineID] = l
 		}
@@ -450,7 +450,7 @@ func (s *Server) getInvoiceOriginal(c *gin.Context) {
 		s.fail(c, fault.New(fault.NotFound, "document not found"))
 		return
 	}
-	doc, err := s.Procure.GetDocument(c, actorOf(c), id)
+	doc, err := s.Procure.GetDocument(c.Request.Context(), actorOf(c), id)
 	if err == nil && (doc.POID == nil || *doc.POID != po.ID) {
 		err = fault.New(fault.NotFound, "document not found")
 	}
@@ -458,7 +458,7 @@ func (s *Server) getInvoiceOriginal(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	raw, err := s.Store.DocumentBytes(c, doc.ID)
+	raw, err := s.Store.DocumentBytes(c.Request.Context(), doc.ID)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -535,7 +535,7 @@ func (s *Server) loadDraft(c *gin.Context, docParam string) (store.PurchaseOrder
 		s.fail(c, fault.New(fault.NotFound, "document not found"))
 		return po, store.Document{}, nil, false
 	}
-	doc, err := s.Procure.GetDocument(c, actorOf(c), id)
+	doc, err := s.Procure.GetDocument(c.Request.Context(), actorOf(c), id)
 	if err == nil && (doc.POID == nil || *doc.POID != po.ID) {
 		err = fault.New(fault.NotFound, "document not found")
 	}
@@ -721,7 +721,7 @@ func (s *Server) postInvoiceConfirm(c *gin.Context) {
 		if in, err = procure.InvoiceInputOfDraft(corrected, targets); err == nil {
 			in.Source, in.UnconfidentFields = doc.Kind, unconfident
 			var out procure.InvoiceResult
-			if out, err = s.Procure.SubmitDocumentInvoice(c, actorOf(c), procure.DocumentSubmission{DocumentID: doc.ID, Invoice: in, Corrected: &corrected}); err == nil {
+			if out, err = s.Procure.SubmitDocumentInvoice(c.Request.Context(), actorOf(c), procure.DocumentSubmission{DocumentID: doc.ID, Invoice: in, Corrected: &corrected}); err == nil {
 				s.invoiceSubmitted(c, out)
 				return
 			}

@@ -34,7 +34,7 @@ func init() {
 		return nil
 	})
 	poSectionHooks = append(poSectionHooks, func(s *Server, c *gin.Context, a store.Actor, po store.PurchaseOrder) (poSection, bool) {
-		invs, _, err := s.Procure.ListInvoices(c, a, store.InvoiceFilter{POID: po.ID}, store.Page{Size: 20})
+		invs, _, err := s.Procure.ListInvoices(c.Request.Context(), a, store.InvoiceFilter{POID: po.ID}, store.Page{Size: 20})
 		if err != nil || len(invs) == 0 {
 			return poSection{}, false
 		}
@@ -47,7 +47,7 @@ func init() {
 	})
 	poRelated = append(poRelated, func(s *Server, c *gin.Context, a store.Actor, po store.PurchaseOrder) (string, []int64) {
 		var ids []int64
-		q := s.Store.DB(c).Model(&store.Invoice{}).Where("po_id = ?", po.ID)
+		q := s.Store.DB(c.Request.Context()).Model(&store.Invoice{}).Where("po_id = ?", po.ID)
 		if sc := scopeOf(a); sc != 0 {
 			q = q.Where("supplier_id = ?", sc)
 		}
@@ -69,7 +69,7 @@ func init() {
 		if !a.IsSupplier() {
 			f.Statuses = []string{store.InvoiceException}
 		}
-		invs, _, err := s.Procure.ListInvoices(c, a, f, store.Page{Size: dashLimit})
+		invs, _, err := s.Procure.ListInvoices(c.Request.Context(), a, f, store.Page{Size: dashLimit})
 		if err != nil {
 			return dashPanel{}, false
 		}
@@ -111,12 +111,12 @@ func (s *Server) showFlip(c *gin.Context, status int, errs map[string]string) {
 		return
 	}
 	a := actorOf(c)
-	po, err := s.Procure.GetPO(c, a, id)
+	po, err := s.Procure.GetPO(c.Request.Context(), a, id)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	in, err := s.Procure.FlipPO(c, a, id)
+	in, err := s.Procure.FlipPO(c.Request.Context(), a, id)
 	if err != nil {
 		if fe, st, ok := errorsOf(err); ok && errs == nil {
 			s.showPO(c, id, st, fe)
@@ -151,7 +151,7 @@ func (s *Server) postFlipInvoice(c *gin.Context) {
 		return
 	}
 	a := actorOf(c)
-	in, err := s.Procure.FlipPO(c, a, id)
+	in, err := s.Procure.FlipPO(c.Request.Context(), a, id)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -198,7 +198,7 @@ func (s *Server) postFlipInvoice(c *gin.Context) {
 		s.showFlip(c, http.StatusBadRequest, errs)
 		return
 	}
-	res, err := s.Procure.SubmitInvoice(c, a, in)
+	res, err := s.Procure.SubmitInvoice(c.Request.Context(), a, in)
 	if err != nil {
 		if fe, st, ok := errorsOf(err); ok {
 			s.showFlip(c, st, fe)
@@ -229,7 +229,7 @@ func (s *Server) pageInvoices(c *gin.Context) {
 	if st := c.Query("status"); st != "" {
 		f.Statuses = []string{st}
 	}
-	invs, total, err := s.Procure.ListInvoices(c, actorOf(c), f, page)
+	invs, total, err := s.Procure.ListInvoices(c.Request.Context(), actorOf(c), f, page)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -267,7 +267,7 @@ func (s *Server) pageInvoice(c *gin.Context) {
 
 func (s *Server) showInvoice(c *gin.Context, id int64, status int, errs map[string]string) {
 	a := actorOf(c)
-	inv, err := s.Procure.GetInvoice(c, a, id)
+	inv, err := s.Procure.GetInvoice(c.Request.Context(), a, id)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -279,7 +279,7 @@ func (s *Server) showInvoice(c *gin.Context, id int64, status int, errs map[stri
 		}
 	}
 	if inv.POID != nil {
-		if po, err := s.Procure.GetPO(c, a, *inv.POID); err == nil {
+		if po, err := s.Procure.GetPO(c.Request.Context(), a, *inv.POID); err == nil {
 			d.PO = &po
 		}
 	}
@@ -302,7 +302,7 @@ func (s *Server) postResolveInvoice(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	inv, err := s.Procure.ResolveException(c, actorOf(c), id, c.PostForm("action"), c.PostForm("reason"))
+	inv, err := s.Procure.ResolveException(c.Request.Context(), actorOf(c), id, c.PostForm("action"), c.PostForm("reason"))
 	if err != nil {
 		if fe, st, ok := errorsOf(err); ok {
 			s.showInvoice(c, id, st, fe)
@@ -330,7 +330,7 @@ func (s *Server) pagePayables(c *gin.Context) {
 	if f.Status == "all" {
 		f.Status = ""
 	}
-	ps, total, err := s.Procure.ListPayables(c, actorOf(c), f, page)
+	ps, total, err := s.Procure.ListPayables(c.Request.Context(), actorOf(c), f, page)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -352,7 +352,7 @@ func (s *Server) pagePayables(c *gin.Context) {
 func (s *Server) postExportPayables(c *gin.Context) {
 	format := c.DefaultPostForm("format", "csv")
 	var buf bytes.Buffer
-	n, err := s.Procure.ExportPayables(c, actorOf(c), format, &buf)
+	n, err := s.Procure.ExportPayables(c.Request.Context(), actorOf(c), format, &buf)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -114,7 +114,7 @@ type setPasswordData struct {
 func (s *Server) pageSetPassword(purpose string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		token := c.Query("token")
-		u, err := s.Store.PasswordLinkUser(c, auth.HashToken(token), purpose)
+		u, err := s.Store.PasswordLinkUser(c.Request.Context(), auth.HashToken(token), purpose)
 		if err != nil {
 			s.fail(c, err)
 			return
@@ -137,7 +137,7 @@ func (s *Server) postSetPassword(purpose string) gin.HandlerFunc {
 		token := c.PostForm("token")
 		pw, confirm := c.PostForm("password"), c.PostForm("confirm")
 		hash := auth.HashToken(token)
-		u, err := s.Store.PasswordLinkUser(c, hash, purpose)
+		u, err := s.Store.PasswordLinkUser(c.Request.Context(), hash, purpose)
 		if err != nil {
 			s.fail(c, err)
 			return
@@ -161,7 +161,7 @@ func (s *Server) postSetPassword(purpose string) gin.HandlerFunc {
 			s.render(c, http.StatusBadRequest, "setpassword", v)
 			return
 		}
-		if _, err := s.Store.UsePasswordLink(c, hash, purpose, phc); err != nil {
+		if _, err := s.Store.UsePasswordLink(c.Request.Context(), hash, purpose, phc); err != nil {
 			s.fail(c, err)
 			return
 		}

@@ -58,7 +58,7 @@ func (s *Server) showAckForm(c *gin.Context, status int, errs map[string]string)
 		return
 	}
 	a := actorOf(c)
-	po, err := s.Procure.GetPO(c, a, id)
+	po, err := s.Procure.GetPO(c.Request.Context(), a, id)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -68,7 +68,7 @@ func (s *Server) showAckForm(c *gin.Context, status int, errs map[string]string)
 		s.fail(c, err)
 		return
 	}
-	changes, err := s.Procure.Changes(c, a, po.ID, "")
+	changes, err := s.Procure.Changes(c.Request.Context(), a, po.ID, "")
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -95,7 +95,7 @@ func (s *Server) postAck(c *gin.Context) {
 		return
 	}
 	a := actorOf(c)
-	po, err := s.Procure.GetPO(c, a, id)
+	po, err := s.Procure.GetPO(c.Request.Context(), a, id)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -139,7 +139,7 @@ func (s *Server) postAck(c *gin.Context) {
 		s.showAckForm(c, http.StatusBadRequest, errs)
 		return
 	}
-	res, err := s.Procure.Acknowledge(c, a, ack)
+	res, err := s.Procure.Acknowledge(c.Request.Context(), a, ack)
 	if err != nil {
 		if fe, status, ok := errorsOf(err); ok {
 			s.showAckForm(c, status, fe)
@@ -184,7 +184,7 @@ func (s *Server) postResolveChange(accept bool) gin.HandlerFunc {
 			s.showPO(c, id, http.StatusBadRequest, errs)
 			return
 		}
-		po, ch, err := s.Procure.ResolveChange(c, actorOf(c), id, changeID, r)
+		po, ch, err := s.Procure.ResolveChange(c.Request.Context(), actorOf(c), id, changeID, r)
 		if err != nil {
 			s.poActionFailed(c, id, err)
 			return
@@ -214,7 +214,7 @@ func (s *Server) pageChanges(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	q := s.Store.DB(c).Table("po_line_changes AS ch").
+	q := s.Store.DB(c.Request.Context()).Table("po_line_changes AS ch").
 		Select("ch.*, po.number AS po_number, po.currency AS currency, sp.code AS supplier").
 		Joins("JOIN purchase_orders po ON po.id = ch.po_id").Joins("JOIN suppliers sp ON sp.id = ch.supplier_id").
 		Where("ch.status = ?", store.ChangePending)

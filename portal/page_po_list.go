@@ -80,7 +80,7 @@ func (s *Server) pagePOList(c *gin.Context) {
 		v.Errors, status = errs, http.StatusBadRequest
 	} else {
 		var total int64
-		d.POs, total, err = s.Procure.ListPOs(c, a, f, page)
+		d.POs, total, err = s.Procure.ListPOs(c.Request.Context(), a, f, page)
 		if err != nil {
 			s.fail(c, err)
 			return
@@ -92,7 +92,7 @@ func (s *Server) pagePOList(c *gin.Context) {
 		return
 	}
 	if !a.IsSupplier() {
-		if d.AllSups, _, err = s.Store.Suppliers(c, "", store.Page{Size: store.MaxPageSize}); err != nil {
+		if d.AllSups, _, err = s.Store.Suppliers(c.Request.Context(), "", store.Page{Size: store.MaxPageSize}); err != nil {
 			s.fail(c, err)
 			return
 		}

@@ -78,13 +78,13 @@ func (s *Server) pagePO(c *gin.Context) {
 // the field errors and what the user typed.
 func (s *Server) showPO(c *gin.Context, id int64, status int, errs map[string]string) {
 	a := actorOf(c)
-	po, err := s.Procure.GetPO(c, a, id)
+	po, err := s.Procure.GetPO(c.Request.Context(), a, id)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	d := poPageData{PO: po, Products: map[int64]store.Product{}}
-	if d.Supplier, err = s.Store.Supplier(c, po.SupplierID); err != nil {
+	if d.Supplier, err = s.Store.Supplier(c.Request.Context(), po.SupplierID); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -93,7 +93,7 @@ func (s *Server) showPO(c *gin.Context, id int64, status int, errs map[string]st
 		ids = append(ids, l.ProductID)
 	}
 	var prods []store.Product
-	if err := s.Store.DB(c).Where("id IN ?", ids).Find(&prods).Error; err != nil {
+	if err := s.Store.DB(c.Request.Context()).Where("id IN ?", ids).Find(&prods).Error; err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -112,7 +112,7 @@ func (s *Server) showPO(c *gin.Context, id int64, status int, errs map[string]st
 		}
 		d.Timeline = append(d.Timeline, te)
 	}
-	if d.Changes, err = s.Procure.Changes(c, a, po.ID, ""); err != nil {
+	if d.Changes, err = s.Procure.Changes(c.Request.Context(), a, po.ID, ""); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -142,7 +142,7 @@ func (s *Server) postCancelPO(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	po, err := s.Procure.Cancel(c, actorOf(c), id, c.PostForm("reason"))
+	po, err := s.Procure.Cancel(c.Request.Context(), actorOf(c), id, c.PostForm("reason"))
 	if err != nil {
 		if errs, status, ok := errorsOf(err); ok {
 			s.showPO(c, id, status, errs)
@@ -163,8 +163,8 @@ var poRelated []func(s *Server, c *gin.Context, a store.Actor, po store.Purchase
 // timelineEvents is the audit trail of a PO and of its related records,
 // oldest first, limited to the supplier's own events for supplier users.
 func (s *Server) timelineEvents(c *gin.Context, a store.Actor, po store.PurchaseOrder) ([]store.AuditEvent, error) {
-	q := s.Store.DB(c).Model(&store.AuditEvent{})
-	cond := s.Store.DB(c).Where("entity = ? AND entity_id = ?", "purchase_order", po.ID)
+	q := s.Store.DB(c.Request.Context()).Model(&store.AuditEvent{})
+	cond := s.Store.DB(c.Request.Context()).Where("entity = ? AND entity_id = ?", "purchase_order", po.ID)
 	for _, rel := range poRelated {
 		if entity, ids := rel(s, c, a, po); len(ids) > 0 {
 			cond = cond.Or("entity = ? AND entity_id IN ?", entity, ids)

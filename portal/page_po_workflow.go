@@ -36,7 +36,7 @@ func init() {
 		if a.IsSupplier() {
 			return poSection{}, false
 		}
-		ds, wf, err := s.Procure.Dispatches(c, a, po.ID)
+		ds, wf, err := s.Procure.Dispatches(c.Request.Context(), a, po.ID)
 		if err != nil || (len(ds) == 0 && wf.RejectedReason == "" && wf.LastDispatchError == "") {
 			return poSection{}, false
 		}
@@ -67,7 +67,7 @@ func (s *Server) postSubmitPO(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	po, dec, err := s.Procure.Submit(c, actorOf(c), id)
+	po, dec, err := s.Procure.Submit(c.Request.Context(), actorOf(c), id)
 	if err != nil {
 		s.poActionFailed(c, id, err)
 		return
@@ -86,7 +86,7 @@ func (s *Server) postApprovePO(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	po, err := s.Procure.Approve(c, actorOf(c), id, c.PostForm("reason"))
+	po, err := s.Procure.Approve(c.Request.Context(), actorOf(c), id, c.PostForm("reason"))
 	if err != nil {
 		s.poActionFailed(c, id, err)
 		return
@@ -101,7 +101,7 @@ func (s *Server) postRejectPO(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	po, err := s.Procure.Reject(c, actorOf(c), id, c.PostForm("reason"))
+	po, err := s.Procure.Reject(c.Request.Context(), actorOf(c), id, c.PostForm("reason"))
 	if err != nil {
 		s.poActionFailed(c, id, err)
 		return
@@ -141,7 +141,7 @@ func (s *Server) pageApprovals(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	pos, total, err := s.Procure.ListPOs(c, actorOf(c), store.POFilter{Statuses: []string{store.POStatusPendingApproval}, Search: c.Query("q"), Sort: "oldest"}, page)
+	pos, total, err := s.Procure.ListPOs(c.Request.Context(), actorOf(c), store.POFilter{Statuses: []string{store.POStatusPendingApproval}, Search: c.Query("q"), Sort: "oldest"}, page)
 	if err != nil {
 		s.fail(c, err)
 		return

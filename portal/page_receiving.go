@@ -41,23 +41,23 @@ type receivingData struct {
 func (s *Server) pageReceiving(c *gin.Context) {
 	a := actorOf(c)
 	if q := strings.ToUpper(strings.TrimSpace(c.Query("q"))); q != "" {
-		if po, err := s.Store.POByNumber(c, q, 0); err == nil {
+		if po, err := s.Store.POByNumber(c.Request.Context(), q, 0); err == nil {
 			redirect(c, "/receiving/po/"+strconv.FormatInt(po.ID, 10))
 			return
 		}
 		var asn store.ASN
-		if err := s.Store.DB(c).Where("number = ? OR shipment_id = ?", q, strings.TrimSpace(c.Query("q"))).Order("id DESC").Take(&asn).Error; err == nil {
+		if err := s.Store.DB(c.Request.Context()).Where("number = ? OR shipment_id = ?", q, strings.TrimSpace(c.Query("q"))).Order("id DESC").Take(&asn).Error; err == nil {
 			redirect(c, "/receiving/asn/"+strconv.FormatInt(asn.ID, 10))
 			return
 		}
 	}
 	d := receivingData{PONumbers: map[int64]string{}}
 	var err error
-	if d.ASNs, _, err = s.Procure.ListASNs(c, a, store.ASNFilter{Status: store.ASNStatusOpen}, store.Page{Size: 50}); err != nil {
+	if d.ASNs, _, err = s.Procure.ListASNs(c.Request.Context(), a, store.ASNFilter{Status: store.ASNStatusOpen}, store.Page{Size: 50}); err != nil {
 		s.fail(c, err)
 		return
 	}
-	if d.POs, _, err = s.Procure.ListPOs(c, a, store.POFilter{Statuses: []string{store.POStatusSent, store.POStatusAcknowledged, store.POStatusPartiallyReceived}, Sort: "expected"}, store.Page{Size: 50}); err != nil {
+	if d.POs, _, err = s.Procure.ListPOs(c.Request.Context(), a, store.POFilter{Statuses: []string{store.POStatusSent, store.POStatusAcknowledged, store.POStatusPartiallyReceived}, Sort: "expected"}, store.Page{Size: 50}); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -71,7 +71,7 @@ func (s *Server) pageReceiving(c *gin.Context) {
 	}
 	if len(ids) > 0 {
 		var pos []store.PurchaseOrder
-		if err := s.Store.DB(c).Select("id", "number").Where("id IN ?", ids).Find(&pos).Error; err != nil {
+		if err := s.Store.DB(c.Request.Context()).Select("id", "number").Where("id IN ?", ids).Find(&pos).Error; err != nil {
 			s.fail(c, err)
 			return
 		}
@@ -101,14 +101,14 @@ func (s *Server) draftFor(c *gin.Context) (procure.ReceiptDraft, string, error) 
 		if err != nil {
 			return procure.ReceiptDraft{}, "", err
 		}
-		d, err := s.Procure.ReceiptDraftFromASN(c, a, id)
+		d, err := s.Procure.ReceiptDraftFromASN(c.Request.Context(), a, id)
 		return d, "/receiving/asn/" + strconv.FormatInt(id, 10), err
 	}
 	id, err := idParam(c, "po_id")
 	if err != nil {
 		return procure.ReceiptDraft{}, "", err
 	}
-	d, err := s.Procure.ReceiptDraftFromPO(c, a, id)
+	d, err := s.Procure.ReceiptDraftFromPO(c.Request.Context(), a, id)
 	return d, "/receiving/po/" + strconv.FormatInt(id, 10), err
 }
 
@@ -193,7 +193,7 @@ func (s *Server) postReceipt(c *gin.Context) {
 		errs[""] = "nothing received: enter the quantities that arrived"
 	}
 	if len(errs) == 0 {
-		res, err := s.Procure.Receive(c, actorOf(c), in)
+		res, err := s.Procure.Receive(c.Request.Context(), actorOf(c), in)
 		if err == nil {
 			msg := "Receipt " + res.Receipt.Number + " booked for " + res.PO.Number + "; the order is " + strings.ReplaceAll(res.PO.Status, "_", " ") + "."
 			s.flash(c, "ok", msg)

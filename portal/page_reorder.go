@@ -39,7 +39,7 @@ func (s *Server) pageReorder(c *gin.Context) {
 			return
 		}
 	}
-	run, props, total, err := s.Procure.ReorderProposals(c, actorOf(c), runID, page)
+	run, props, total, err := s.Procure.ReorderProposals(c.Request.Context(), actorOf(c), runID, page)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -54,7 +54,7 @@ func (s *Server) pageReorder(c *gin.Context) {
 // "create" also creates one draft PO per supplier.
 func (s *Server) postReorderRun(c *gin.Context) {
 	dry := c.PostForm("mode") != "create"
-	res, err := s.Procure.RunReorder(c, actorOf(c), procure.ReorderOptions{DryRun: dry})
+	res, err := s.Procure.RunReorder(c.Request.Context(), actorOf(c), procure.ReorderOptions{DryRun: dry})
 	if err != nil {
 		s.fail(c, err)
 		return

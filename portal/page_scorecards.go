@@ -39,7 +39,7 @@ func (s *Server) pageScorecards(c *gin.Context) {
 		f.SupplierID, _ = strconv.ParseInt(v, 10, 64)
 	}
 	v := s.newView(c, "Scorecards")
-	cards, err := s.Procure.Scorecards(c, a, f)
+	cards, err := s.Procure.Scorecards(c.Request.Context(), a, f)
 	if err != nil {
 		if errs, st, ok := errorsOf(err); ok {
 			v.Errors = errs
@@ -56,7 +56,7 @@ func (s *Server) pageScorecards(c *gin.Context) {
 		return
 	}
 	if !a.IsSupplier() {
-		if d.AllSups, _, err = s.Store.Suppliers(c, "", store.Page{Size: store.MaxPageSize}); err != nil {
+		if d.AllSups, _, err = s.Store.Suppliers(c.Request.Context(), "", store.Page{Size: store.MaxPageSize}); err != nil {
 			s.fail(c, err)
 			return
 		}

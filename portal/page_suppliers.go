@@ -26,7 +26,7 @@ func (s *Server) pageSuppliers(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	sups, total, err := s.Store.Suppliers(c, c.Query("q"), page)
+	sups, total, err := s.Store.Suppliers(c.Request.Context(), c.Query("q"), page)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -50,7 +50,7 @@ func (s *Server) pageSupplier(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	sp, err := s.Store.Supplier(c, id)
+	sp, err := s.Store.Supplier(c.Request.Context(), id)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -60,7 +60,7 @@ func (s *Server) pageSupplier(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	items, total, err := s.Store.CatalogItems(c, store.CatalogFilter{SupplierID: sp.ID}, page)
+	items, total, err := s.Store.CatalogItems(c.Request.Context(), store.CatalogFilter{SupplierID: sp.ID}, page)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -70,7 +70,7 @@ func (s *Server) pageSupplier(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if err := s.Store.DB(c).Model(&store.PurchaseOrder{}).Where("supplier_id = ? AND status IN ?", sp.ID, store.OpenPOStatuses).Count(&d.OpenPOs).Error; err != nil {
+	if err := s.Store.DB(c.Request.Context()).Model(&store.PurchaseOrder{}).Where("supplier_id = ? AND status IN ?", sp.ID, store.OpenPOStatuses).Count(&d.OpenPOs).Error; err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -91,7 +91,7 @@ func (s *Server) productsByID(c *gin.Context, items []store.CatalogItem) (map[in
 		return out, nil
 	}
 	var ps []store.Product
-	if err := s.Store.DB(c).Where("id IN ?", ids).Find(&ps).Error; err != nil {
+	if err := s.Store.DB(c.Request.Context()).Where("id IN ?", ids).Find(&ps).Error; err != nil {
 		return nil, err
 	}
 	for _, p := range ps {

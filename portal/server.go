@@ -36,7 +36,7 @@ type Server struct {
 	registry *prometheus.Registry
 	requests *prometheus.HistogramVec
 	openapi  *openAPI
-	// pages keeps rendered pages that can be reused exactly (PO list).
+	// pageCache keeps rendered pages that can be reused exactly (PO list).
 	pageCache *pageCache
 	// wrap lets page files add outer middleware (sessions) around the engine.
 	wrappers []func(http.Handler) http.Handler

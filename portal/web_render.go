@@ -364,7 +364,7 @@ func (s *Server) brand(c *gin.Context) (store.BrandSettings, *time.Location, err
 			return cb.brand, cb.loc, nil
 		}
 	}
-	b, err := s.Store.Brand(c)
+	b, err := s.Store.Brand(c.Request.Context())
 	if err != nil {
 		return b, time.UTC, err
 	}
@@ -398,7 +398,7 @@ func (s *Server) actorSupplier(c *gin.Context) (store.Supplier, bool) {
 	if v, ok := c.Get(supplierKey); ok {
 		return v.(store.Supplier), true
 	}
-	sp, err := s.Store.Supplier(c, a.SupplierID)
+	sp, err := s.Store.Supplier(c.Request.Context(), a.SupplierID)
 	if err != nil {
 		return sp, false
 	}
