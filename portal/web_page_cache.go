@@ -50,10 +50,17 @@ func newPageCache(budget int, reg prometheus.Registerer) *pageCache {
 func (pc *pageCache) get(page, key string, now time.Time) ([]byte, bool) {
 	pc.mu.Lock()
 	p, ok := pc.cur[key]
-	if !ok {
+	expired := ok && !p.validUntil.IsZero() && now.After(p.validUntil)
+	switch {
+	case expired:
+		pc.curBytes -= len(p.body) + len(key)
+		delete(pc.cur, key) // its memory is free before the re-render arrives
+	case !ok:
 		if p, ok = pc.old[key]; ok {
 			delete(pc.old, key)
-			pc.putLocked(key, p)
+			if expired = !p.validUntil.IsZero() && now.After(p.validUntil); !expired {
+				pc.putLocked(key, p)
+			}
 		}
 	}
 	pc.mu.Unlock()
@@ -61,7 +68,7 @@ func (pc *pageCache) get(page, key string, now time.Time) ([]byte, bool) {
 	case !ok:
 		pc.lookups.WithLabelValues(page, "miss").Inc()
 		return nil, false
-	case !p.validUntil.IsZero() && now.After(p.validUntil):
+	case expired:
 		pc.lookups.WithLabelValues(page, "expired").Inc()
 		return nil, false
 	}

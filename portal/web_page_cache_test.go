@@ -230,6 +230,11 @@ func TestPageCacheKeepsToItsBudget(t *testing.T) {
 	if _, ok := pc.get("pos", "timed", until.Add(time.Nanosecond)); ok {
 		t.Error("a page is valid after its deadline")
 	}
+	_, inCur := pc.cur["timed"]
+	_, inOld := pc.old["timed"]
+	if inCur || inOld {
+		t.Error("an expired page is still held")
+	}
 }
 
 // createUserWithPassword adds a user who signs in with the demo password.
